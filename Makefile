@@ -1,0 +1,33 @@
+# `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SEED := fixtures/seeds/000_f72e3418c6e8cf22.txt
+
+.PHONY: install demo test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	@echo "== clean $(SEED)"
+	@$(VENV)/bin/clean $(SEED)
+	@echo
+	@echo "== what was removed, and by which rule"
+	@$(VENV)/bin/clean --format json $(SEED) | $(PY) -c 'import json,sys; r=json.load(sys.stdin); [print(f"{x[\"category\"]:17} {x[\"rule\"]:32} {x[\"lang\"]}  {x[\"text\"][:60]!r}") for x in r["removed"]]'
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/langid.py
+	$(PY) bench/scrapinghub.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,43 @@
+"""cleaner: the article out of a scraped news page, with what was cut and why.
+
+>>> from cleaner import clean
+>>> result = clean(open("fixtures/seeds/000_f72e3418c6e8cf22.txt", encoding="utf-8").read())  # doctest: +SKIP
+>>> result.title  # doctest: +SKIP
+'China and Russia coordinate on Japan, vow to uphold WWII outcomes'
+"""
+
+from .core import Cleaner, clean, error_result
+from .detect import Backend, detect_language, language_runs
+from .document import Removal, Run
+from .errors import (
+    BinaryInputError,
+    CleanerError,
+    EmptyInputError,
+    InputError,
+    RulePackError,
+    RuleTimeoutError,
+)
+from .result import SCHEMA, CleanResult, Segment
+from .rules import RulePack, load_pack
+
+__all__ = [
+    "SCHEMA",
+    "Backend",
+    "BinaryInputError",
+    "CleanResult",
+    "Cleaner",
+    "CleanerError",
+    "EmptyInputError",
+    "InputError",
+    "Removal",
+    "Run",
+    "RulePack",
+    "RulePackError",
+    "RuleTimeoutError",
+    "Segment",
+    "clean",
+    "detect_language",
+    "error_result",
+    "language_runs",
+    "load_pack",
+]

@@ -1,0 +1,185 @@
+"""`Cleaner` runs the stages in order; `clean` is the one-call form.
+
+    load -> extract -> detect -> rules -> normalise -> result
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .detect import Backend, Detector, detect
+from .errors import CleanerError
+from .extract import extract
+from .load import load
+from .normalise import normalise
+from .result import CleanResult, build_result
+from .rules import PATTERN_TIMEOUT, RulePack, RuleSet, builtin_packs, load_pack
+
+_DEPENDENCIES = ("trafilatura", "ftfy", "regex", "py3langid", "langdetect")
+
+Record = str | bytes | Mapping[str, Any]
+
+
+class Cleaner:
+    """Holds loaded rule packs and the language detector; clean many pages with one.
+
+    >>> cleaner = Cleaner(rules=[])          # built-in packs only
+    >>> cleaner.clean("Title\\n\\nBody text.").text
+    'Body text.'
+    """
+
+    def __init__(
+        self,
+        *,
+        rules: Sequence[str | Path | RulePack] = (),
+        builtin_rules: bool = True,
+        detector: str | Backend | None = None,
+        pattern_timeout: float = PATTERN_TIMEOUT,
+    ) -> None:
+        packs = builtin_packs() if builtin_rules else []
+        packs += [r if isinstance(r, RulePack) else load_pack(r) for r in rules]
+        self.packs = packs
+        self.rules = RuleSet(packs, timeout=pattern_timeout)
+        self.detector = Detector(detector)
+        self._init = {"rules": list(rules), "builtin_rules": builtin_rules, "detector": detector,
+                      "pattern_timeout": pattern_timeout}
+        self.options = {
+            "builtin_rules": builtin_rules,
+            "detector": self.detector.name,
+            "pattern_timeout": pattern_timeout,
+        }
+
+    def clean(
+        self,
+        data: str | bytes,
+        url: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        name: str | None = None,
+    ) -> CleanResult:
+        """Clean one page: HTML or text, as bytes or str.
+
+        Raises a `CleanerError` subclass whose message starts with ``name``
+        (default: the url, else ``<input>``).
+        """
+        loaded = load(data, headers=headers, name=name or url or "<input>")
+        doc = extract(loaded)
+        if url and "url" not in doc.metadata:
+            doc.metadata["url"] = url
+        detect(doc, self.detector)
+        self.rules.apply(doc)
+        fixes: Counter[str] = Counter()
+        normalise(doc, fixes)
+        provenance = {
+            "input_sha256": loaded.sha256,
+            "input_kind": loaded.kind,
+            "encoding": loaded.encoding,
+            "encoding_source": loaded.encoding_source,
+            "fixes": dict(sorted(fixes.items())),
+            "versions": versions(),
+            "rule_packs": [p.describe() for p in self.packs],
+            "options": self.options,
+        }
+        return build_result(doc, provenance)
+
+    def clean_record(self, record: Record) -> CleanResult:
+        """Like `clean`, but a failure becomes an error result instead of an exception."""
+        data, url, headers = _unpack(record)
+        try:
+            return self.clean(data, url, headers=headers)
+        except CleanerError as exc:
+            return error_result(exc, data, url)
+
+    def clean_many(self, records: Iterable[Record], jobs: int = 1, chunk: int = 64) -> Iterator[CleanResult]:
+        """Clean records in order; a record that fails becomes an error result, never lost.
+
+        A record is a page (str or bytes) or a mapping with ``html`` or ``text``
+        and optionally ``url`` and ``headers``.  With ``jobs > 1`` worker
+        processes each load the packs and detector once; input is read a window
+        at a time, so memory stays flat however long the input.
+        """
+        if jobs <= 1:
+            yield from map(self.clean_record, records)
+            return
+        from multiprocessing import get_context
+
+        with get_context("spawn").Pool(jobs, initializer=_worker_init, initargs=(self._init,)) as pool:
+            records = iter(records)
+            while window := list(itertools.islice(records, jobs * chunk)):
+                yield from pool.imap(_worker_clean, window, chunksize=max(1, chunk // 4))
+
+
+def clean(data: str | bytes, *, url: str | None = None, **options: Any) -> CleanResult:
+    """Clean one page with a `Cleaner` built from ``options`` (cached between calls).
+
+    >>> clean("Headline\\n\\nThe article.\\n\\nПоделиться").text
+    'The article.'
+    """
+    headers = options.pop("headers", None)
+    return _cached_cleaner(_freeze(options)).clean(data, url, headers=headers)
+
+
+@lru_cache(maxsize=8)
+def _cached_cleaner(frozen: tuple) -> Cleaner:
+    return Cleaner(**{k: list(v) if k == "rules" else v for k, v in frozen})
+
+
+def _freeze(options: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, tuple(map(str, v)) if k == "rules" else v) for k, v in options.items()))
+
+
+def error_result(exc: BaseException, data: object, url: str | None = None) -> CleanResult:
+    """A result that stands for a record that could not be cleaned."""
+    if isinstance(data, str):
+        digest = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+    elif isinstance(data, (bytes, bytearray)):
+        digest = hashlib.sha256(data).hexdigest()
+    else:
+        digest = None
+    return CleanResult(
+        metadata={"url": url} if url else {},
+        provenance={"input_sha256": digest, "versions": versions()},
+        error={"type": type(exc).__name__, "message": str(exc)},
+    )
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """Versions of cleaner and the libraries that made the result."""
+    found = {"cleaner": _version("cleaner")}
+    found.update((name, _version(name)) for name in _DEPENDENCIES)
+    return found
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _unpack(record: Record) -> tuple[Any, str | None, Mapping[str, str] | None]:
+    if isinstance(record, Mapping):
+        data = record.get("html", record.get("text"))
+        return data, record.get("url"), record.get("headers")
+    return record, None, None
+
+
+_WORKER: Cleaner | None = None
+
+
+def _worker_init(init: dict[str, Any]) -> None:
+    global _WORKER
+    _WORKER = Cleaner(**init)
+
+
+def _worker_clean(record: Record) -> CleanResult:
+    assert _WORKER is not None
+    return _WORKER.clean_record(record)

@@ -1,0 +1,37 @@
+"""Every exception `cleaner` raises on purpose, in one place.
+
+    CleanerError
+    ├── InputError          the page itself cannot be cleaned
+    │   ├── EmptyInputError     nothing but whitespace
+    │   └── BinaryInputError    not text (an image, an archive, random bytes)
+    └── RulePackError       a rule pack is unusable (bad TOML, unknown action, bad regex)
+        └── RuleTimeoutError    a rule's pattern ran past its time limit
+
+Messages are one line and name the input, the file or the rule.
+"""
+
+from __future__ import annotations
+
+
+class CleanerError(Exception):
+    """Base class: catch this to catch everything `cleaner` raises on purpose."""
+
+
+class InputError(CleanerError, ValueError):
+    """The input cannot be cleaned."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no text."""
+
+
+class BinaryInputError(InputError):
+    """The input is binary data, not a page."""
+
+
+class RulePackError(CleanerError, ValueError):
+    """A rule pack is invalid."""
+
+
+class RuleTimeoutError(RulePackError):
+    """A rule's pattern took longer than its time limit (catastrophic backtracking)."""

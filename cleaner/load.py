@@ -1,0 +1,138 @@
+"""Stage 1, load: bytes or str in, decoded text and its kind (html or text) out.
+
+Encoding, in order of trust: a byte-order mark, the caller's HTTP
+``Content-Type`` header, a ``<meta charset>`` / ``http-equiv`` declaration,
+strict UTF-8, then statistical detection (charset-normalizer, already a
+dependency of trafilatura).  Which one decided is recorded for provenance.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import regex
+
+from .errors import BinaryInputError, EmptyInputError, InputError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_HEADER_CHARSET = regex.compile(rb"""charset\s*=\s*["']?([\w.:-]+)""", regex.I)
+_META_CHARSET = regex.compile(
+    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([\w.:-]+)""", regex.I
+)
+_HTML_START = regex.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|main|h[1-6]|table|span|script|style|link|!--)[\s>/]",
+    regex.I | regex.S,
+)
+_HTML_TAGS = regex.compile(r"</?(?:p|div|span|a|br|h[1-6]|li|article|section|figure|img)\b[^>]*>", regex.I)
+_SNIFF = 4096
+
+# Magic numbers of formats a crawler drags in that are never pages.
+_BINARY_MAGIC = (
+    b"\x89PNG", b"%PDF", b"\x1f\x8b", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff",
+    b"RIFF", b"\x00\x00\x01\x00", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"OggS", b"ID3",
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    text: str
+    kind: str  # "html" | "text"
+    encoding: str | None  # None when the caller gave str
+    encoding_source: str  # "str" | "bom" | "http-header" | "meta" | "utf-8" | "detected"
+    sha256: str
+
+
+def load(
+    data: str | bytes,
+    *,
+    headers: Mapping[str, str] | None = None,
+    name: str = "<input>",
+) -> Loaded:
+    """Decode ``data`` and tell whether it is HTML or text.
+
+    >>> load("Hello\\n\\nWorld").kind
+    'text'
+    >>> load(b"<html><body><p>Hi</p></body></html>").encoding_source
+    'utf-8'
+    """
+    if isinstance(data, str):
+        digest = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+        text, encoding, source = data, None, "str"
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        digest = hashlib.sha256(raw).hexdigest()
+        text, encoding, source = _decode(raw, headers, name)
+    else:
+        raise InputError(f"{name}: expected str or bytes, got {type(data).__name__}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise EmptyInputError(f"{name}: input is empty or whitespace only")
+    return Loaded(text, sniff_kind(text), encoding, source, digest)
+
+
+def sniff_kind(text: str) -> str:
+    """'html' when the text starts like a page or is mostly tags, else 'text'."""
+    head = text[:_SNIFF]
+    if _HTML_START.match(head):
+        return "html"
+    tags = _HTML_TAGS.findall(head)
+    return "html" if len(tags) >= 3 and sum(map(len, tags)) * 10 >= len(head.strip()) else "text"
+
+
+def _decode(raw: bytes, headers: Mapping[str, str] | None, name: str) -> tuple[str, str, str]:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return _strict(raw, encoding, name), encoding, "bom"
+    if raw.startswith(_BINARY_MAGIC):
+        raise BinaryInputError(f"{name}: binary data ({raw[:4]!r}...), not a page")
+    for encoding, source in _declared(raw, headers):
+        try:
+            return raw.decode(encoding), _canonical(encoding), source
+        except (LookupError, UnicodeDecodeError):
+            continue  # a wrong declaration is common; fall through to the next clue
+    try:
+        return raw.decode("utf-8"), "utf-8", "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in raw[:_SNIFF]:
+        raise BinaryInputError(f"{name}: binary data (NUL bytes), not a page")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise BinaryInputError(f"{name}: no text encoding fits these bytes")
+    return str(best), _canonical(best.encoding), "detected"
+
+
+def _declared(raw: bytes, headers: Mapping[str, str] | None) -> list[tuple[str, str]]:
+    found = []
+    for key, value in (headers or {}).items():
+        if key.lower() == "content-type" and (m := _HEADER_CHARSET.search(value.encode("latin-1", "replace"))):
+            found.append((m.group(1).decode("ascii"), "http-header"))
+    if m := _META_CHARSET.search(raw[:_SNIFF * 4]):
+        found.append((m.group(1).decode("ascii"), "meta"))
+    return found
+
+
+def _strict(raw: bytes, encoding: str, name: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: invalid {encoding} after its byte-order mark at byte {exc.start}") from None
+
+
+def _canonical(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding.lower()

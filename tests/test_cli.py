@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import FIXTURES, ROOT
+
+SEED = FIXTURES / "seeds" / "000_f72e3418c6e8cf22.txt"
+CLEAN_SEED = FIXTURES / "seeds" / "002_9e5059d829b5ffdd.txt"
+
+
+def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "cleaner.cli", *args], input=stdin, capture_output=True, cwd=ROOT, env=env, check=False
+    )
+
+
+def test_text_format_prints_title_and_article():
+    done = run(str(SEED))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    assert out.startswith("China and Russia coordinate on Japan, vow to uphold WWII outcomes\n\nDuring the 20th round")
+    assert out.endswith("are vital to its tourism sector.\n")
+    assert "ИИ" not in out and done.stderr == b""
+
+
+def test_stdin_and_file_give_the_same_json():
+    from_file = run("--format", "json", str(SEED))
+    from_stdin = run("--format", "json", stdin=SEED.read_bytes())
+    assert from_file.stdout == from_stdin.stdout
+    data = json.loads(from_file.stdout)
+    assert data["schema"] == "cleaner/1" and data["language"] == "en"
+
+
+def test_jsonl_gives_one_line_per_input_and_failures_still_get_a_record(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"  \n")
+    done = run("--format", "jsonl", str(SEED), str(empty), str(tmp_path / "missing.txt"), str(CLEAN_SEED))
+    assert done.returncode == 1
+    records = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(records) == 4
+    assert [r.get("error", {}).get("type") for r in records] == [None, "EmptyInputError", "FileNotFoundError", None]
+    assert records[1]["error"]["message"] == f"{empty}: input is empty or whitespace only"
+    assert records[2]["error"]["message"].startswith(f"{tmp_path / 'missing.txt'}: cannot read")
+
+
+def test_text_mode_failure_is_one_line_on_stderr():
+    done = run(stdin=b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    assert done.returncode == 1
+    assert done.stdout == b""
+    assert done.stderr.decode().splitlines() == ["clean: <stdin>: binary data (b'\\x89PNG'...), not a page"]
+
+
+def test_bad_rule_pack_is_a_usage_error(tmp_path):
+    pack = tmp_path / "bad.toml"
+    pack.write_text("[pack]\nid = 'x'\n", encoding="utf-8")
+    done = run("--rules", str(pack), str(SEED))
+    assert done.returncode == 2
+    assert done.stderr.decode().startswith(f"clean: {pack}: [pack] version must be")
+
+
+def test_unknown_option_is_a_usage_error():
+    assert run("--frobnicate").returncode == 2
+
+
+def test_same_input_gives_the_same_bytes_across_processes():
+    first = run("--format", "json", str(SEED))
+    env_seed = dict(os.environ, PYTHONHASHSEED="12345", PYTHONIOENCODING="utf-8")
+    second = subprocess.run(
+        [sys.executable, "-m", "cleaner.cli", "--format", "json", str(SEED)], capture_output=True, cwd=ROOT, env=env_seed
+    )
+    assert first.stdout == second.stdout

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import cleaner
+from cleaner import Cleaner, CleanResult, clean
+
+from conftest import FIXTURES
+
+SEED = (FIXTURES / "seeds" / "000_f72e3418c6e8cf22.txt").read_text(encoding="utf-8")
+
+
+def test_public_names_are_exactly_these():
+    assert sorted(cleaner.__all__) == sorted([
+        "SCHEMA", "Backend", "BinaryInputError", "CleanResult", "Cleaner", "CleanerError", "EmptyInputError",
+        "InputError", "Removal", "Run", "RulePack", "RulePackError", "RuleTimeoutError", "Segment", "clean",
+        "detect_language", "error_result", "language_runs", "load_pack",
+    ])
+    assert all(hasattr(cleaner, name) for name in cleaner.__all__)
+
+
+def test_clean_accepts_str_and_bytes_alike():
+    as_str, as_bytes = clean(SEED), clean(SEED.encode("utf-8"))
+    assert as_str.text == as_bytes.text
+    assert as_bytes.provenance["encoding"] == "utf-8"
+
+
+def test_url_goes_into_metadata():
+    assert clean(SEED, url="https://example.org/a").metadata == {"url": "https://example.org/a"}
+
+
+def test_provenance_names_versions_packs_and_input():
+    result = clean(SEED)
+    prov = result.provenance
+    assert prov["input_kind"] == "text"
+    assert len(prov["input_sha256"]) == 64
+    assert {"cleaner", "ftfy", "trafilatura", "regex"} <= set(prov["versions"])
+    assert {p["id"] for p in prov["rule_packs"]} >= {"ai-labels", "cookie-consent", "related"}
+    assert all(len(p["sha256"]) == 64 for p in prov["rule_packs"])
+
+
+def test_mixed_segments_carry_their_runs():
+    result = clean("Headline\n\nThe slogan «Мы вместе» was painted on every wall of the old town square.")
+    (segment,) = [s for s in result.segments if s.kind == "paragraph"]
+    assert [r.lang for r in segment.runs] == ["en", "ru", "en"]
+
+
+def test_clean_many_keeps_order_and_turns_failures_into_error_results():
+    records = [SEED, b"", {"text": "Headline\n\nBody.", "url": "u"}, b"%PDF-1.4", "Title\n\nMore text."]
+    for jobs in (1, 2):
+        results = list(Cleaner().clean_many(records, jobs=jobs))
+        assert [type(r) for r in results] == [CleanResult] * 5
+        assert [r.error["type"] if r.error else None for r in results] == [
+            None, "EmptyInputError", None, "BinaryInputError", None]
+        assert results[2].metadata["url"] == "u" and results[4].text == "More text."
+
+
+def test_results_are_byte_identical_between_runs():
+    assert clean(SEED).to_json() == Cleaner().clean(SEED).to_json()

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import pytest
+
+from cleaner import detect_language, language_runs
+from cleaner.detect import Detector, script_runs
+from cleaner.document import Run
+
+
+def test_runs_split_where_the_script_changes_and_keep_offsets():
+    text = "…aggression.Изображение, созданное ИИChina and Russia"
+    runs = script_runs(text)
+    assert [(r.text, r.script) for r in runs] == [
+        ("…aggression.", "Latn"),
+        ("Изображение, созданное ИИ", "Cyrl"),
+        ("China and Russia", "Latn"),
+    ]
+    assert all(text[r.start:r.end] == r.text for r in runs)
+
+
+def test_short_runs_follow_the_long_runs_of_their_script():
+    runs = language_runs(
+        "Сообщено ИИ Mosquitoes are spreading north as winters grow milder across Europe, scientists say."
+    )
+    assert [(r.lang, r.script) for r in runs] == [("ru", "Cyrl"), ("en", "Latn")]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Їжак", "uk"),  # ї is only Ukrainian
+        ("Прагноз надвор'я: ўначы", "be"),  # ў is only Belarusian
+        ("Қазақстан", "kk"),
+        ("Ђоковић", "sr"),
+        ("東京で電車が止まった", "ja"),  # kana
+        ("오늘 서울 날씨", "ko"),
+        ("Η Βουλή ψήφισε", "el"),
+    ],
+)
+def test_alphabet_settles_the_language_without_statistics(text, lang):
+    detector = Detector(backend=_Refusing())
+    runs = script_runs(text)
+    detector.tag(runs)
+    assert runs[0].lang == lang
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Правительство объявило о новых мерах поддержки экономики.", "ru"),
+        ("Уряд оголосив про нові заходи підтримки економіки.", "uk"),
+        ("Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.", "de"),
+        ("Le gouvernement a annoncé de nouvelles mesures de soutien à l'économie.", "fr"),
+        ("El gobierno anunció nuevas medidas de apoyo a la economía del país.", "es"),
+        ("Rząd ogłosił nowe środki wsparcia dla gospodarki i przedsiębiorców.", "pl"),
+        ("政府宣布了支持经济发展的新措施。", "zh"),
+        ("2024 — 15:30 / 100%", "und"),
+    ],
+)
+def test_detect_language_on_sentences(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_the_backend_is_swappable():
+    class Fake:
+        name = "fake"
+
+        def scores(self, text):
+            return [("ru", 0.7), ("nl", 0.2), ("de", 0.1)]
+
+    # The fake's favourite is not written in Latin script; the best Latin one is taken.
+    assert detect_language("Een zin die lang genoeg is om te tellen", backend=Fake()) == "nl"
+
+
+def test_langdetect_backend_is_seeded_and_deterministic():
+    detector = Detector("langdetect")
+    answers = set()
+    for _ in range(5):
+        runs = [Run("Прогноз погоды на завтра", "Cyrl", 0, 24)]
+        detector.tag(runs)
+        answers.add((runs[0].lang, runs[0].confidence))
+    assert len(answers) == 1
+
+
+class _Refusing:
+    name = "refusing"
+
+    def scores(self, text):
+        raise AssertionError(f"statistics asked about {text!r}")

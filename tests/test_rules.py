@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, RulePackError, RuleTimeoutError, load_pack
+from cleaner.rules import CATEGORIES, builtin_packs
+
+LANGUAGES = ("ru", "en", "uk", "de", "fr", "es", "it", "pt", "pl", "zh", "ja")
+PACK_HEAD = '[pack]\nid = "site"\nversion = "1.0.0"\n'
+
+
+def _pack(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "site.toml"
+    path.write_text(PACK_HEAD + body, encoding="utf-8")
+    return path
+
+
+# --- the packs as data ---------------------------------------------------------
+
+
+def test_builtin_packs_cover_every_category_in_every_language():
+    phrases: dict[str, set[str]] = {}
+    for pack in builtin_packs():
+        for rule in pack.rules:
+            for lang, _ in rule.phrases + rule.patterns:
+                phrases.setdefault(rule.category, set()).add(lang)
+    for category in ("ai_image_label", "ai_text_label", "reactions", "related", "read_also",
+                     "cookie_consent", "newsletter", "share", "advertising"):
+        assert set(LANGUAGES) <= phrases.get(category, set()), category
+
+
+def test_rule_ids_are_qualified_by_pack():
+    names = [rule.name for pack in builtin_packs() for rule in pack.rules]
+    assert len(names) == len(set(names))
+    assert all(rule.category in CATEGORIES for pack in builtin_packs() for rule in pack.rules)
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("[[rules]\n", r"site\.toml: not a valid TOML rule pack"),
+        ('[[rules]]\nid = "x"\ncategory = "share"\naction = "explode"\nphrases = {en = ["Share"]}\n',
+         r"site\.toml: rule 'x': unknown action 'explode'"),
+        ('[[rules]]\nid = "x"\ncategory = "gossip"\naction = "strip"\nphrases = {en = ["Share"]}\n',
+         r"site\.toml: rule 'x': unknown category 'gossip'"),
+        ('[[rules]]\nid = "x"\ncategory = "share"\naction = "strip"\npatterns = {en = ["(unclosed"]}\n',
+         r"site\.toml: rule 'x': pattern '\(unclosed': invalid regex"),
+        ('[[rules]]\nid = "x"\ncategory = "share"\naction = "strip"\nphrasez = {en = ["Share"]}\n',
+         r"site\.toml: rule 'x': unknown key\(s\) phrasez"),
+        ('[[rules]]\nid = "x"\ncategory = "share"\naction = "strip"\n', r"site\.toml: rule 'x': needs phrases or patterns"),
+    ],
+)
+def test_a_bad_pack_is_refused_naming_file_rule_and_problem(tmp_path, body, message):
+    with pytest.raises(RulePackError, match=message):
+        Cleaner(rules=[_pack(tmp_path, body)])
+
+
+def test_a_backtracking_pattern_is_stopped_and_named(tmp_path):
+    path = _pack(tmp_path, '[[rules]]\nid = "slow"\ncategory = "share"\naction = "drop_block"\n'
+                           "patterns = {en = ['(a|aa)+b']}\n")
+    cleaner = Cleaner(rules=[path], pattern_timeout=0.05)
+    started = time.monotonic()
+    with pytest.raises(RuleTimeoutError, match=r"rule site/slow: pattern"):
+        cleaner.clean("Title line\n\n" + "a" * 40 + "\n\nSome article text.")
+    assert time.monotonic() - started < 5
+
+
+def test_a_user_pack_is_a_data_change(tmp_path):
+    path = _pack(tmp_path, '[[rules]]\nid = "promo"\ncategory = "advertising"\naction = "drop_block"\n'
+                           'phrases = {en = ["Try our app"]}\n')
+    page = "Headline\n\nFirst paragraph.\n\nTry our app\n\nSecond paragraph."
+    assert "Try our app" in Cleaner().clean(page).text
+    result = Cleaner(rules=[load_pack(path)]).clean(page)
+    assert result.text == "First paragraph.\n\nSecond paragraph."
+    assert [(r.rule, r.category) for r in result.removed] == [("site/promo", "advertising")]
+
+
+# --- what the actions do -----------------------------------------------------------
+
+
+def test_glued_ai_label_goes_with_its_caption(cleaner):
+    page = (
+        "Headline about the talks\n\n"
+        "Diplomats meet in a hall, an illustration of historical aggression.Изображение, созданное ИИ\n\n"
+        "The talks took place in Moscow on Tuesday and ended with a joint statement."
+    )
+    result = cleaner.clean(page)
+    assert result.text == "The talks took place in Moscow on Tuesday and ended with a joint statement."
+    assert sorted(r.category for r in result.removed) == ["ai_image_caption", "ai_image_label"]
+
+
+def test_label_glued_to_the_start_of_a_paragraph_is_stripped_alone(cleaner):
+    page = "Headline\n\nСообщено ИИChina and Russia held talks in Moscow on Tuesday about regional security."
+    result = cleaner.clean(page)
+    assert result.text == "China and Russia held talks in Moscow on Tuesday about regional security."
+    assert [(r.text, r.category, r.lang) for r in result.removed] == [("Сообщено ИИ", "ai_text_label", "ru")]
+
+
+def test_label_under_a_headline_does_not_take_the_headline(cleaner):
+    page = "China and Russia coordinate on Japan\n\nИзображение, созданное ИИ\n\nThe article text follows here."
+    result = cleaner.clean(page)
+    assert result.title == "China and Russia coordinate on Japan"
+    assert [r.category for r in result.removed] == ["ai_image_label"]
+
+
+def test_phrases_inside_prose_are_kept(cleaner):
+    page = (
+        "Fact-checkers on AI images\n\n"
+        "The photo was an AI-generated image, experts said, and the post was later labelled Reported by AI.\n\n"
+        "Читайте также классику: так советовал учитель литературы."
+    )
+    result = cleaner.clean(page)
+    assert result.removed == []
+    assert len(result.text.split("\n\n")) == 2
+
+
+def test_a_section_heading_above_the_story_does_not_swallow_it(cleaner):
+    story = " ".join(["The regional council approved the new budget after a long debate."] * 3)
+    page = f"Related articles\n\nTeaser headline one\n\nCouncil approves budget\n\n{story}\n\n{story}"
+    result = cleaner.clean(page)
+    assert story in result.text
+    assert {r.category for r in result.removed} == {"related"}
+
+
+def test_foreign_ui_line_next_to_chrome_is_dropped(cleaner):
+    story = "The regional council approved the new budget after a long debate on Tuesday evening."
+    page = f"Budget approved\n\n{story}\n\n{story}\n\nПоделиться\n\nНаверх страницы"
+    result = cleaner.clean(page)
+    assert result.text == f"{story}\n\n{story}"
+    assert [r.category for r in result.removed] == ["share", "ui_foreign"]
