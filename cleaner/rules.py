@@ -49,9 +49,8 @@ _STRENGTH = {action: rank for rank, action in enumerate(ACTIONS)}
 
 PATTERN_TIMEOUT = 0.25  # seconds per pattern and block; a linear pattern needs microseconds
 PATTERN_MAX_CHARS = 500  # a pattern rule never sees a longer block unless it says so
-CAPTION_MAX_CHARS = 400
+CAPTION_MAX_CHARS = 400  # a longer block above an AI-image label is a paragraph, not its caption
 LONE_CAPTION_MAX_CHARS = 250  # the same on a page with no blank lines, where it must also be one sentence
-TRAILING_WINDOW = 80  # longest trailing phrase looked for, in characters  # a longer block above an AI-image label is a paragraph, not its caption
 
 _PACK_KEYS = {"id", "version", "description"}
 _RULE_KEYS = {"id", "category", "action", "description", "phrases", "patterns", "max_chars", "match", "max_words"}
@@ -60,6 +59,7 @@ _LANG = regex.compile(r"[a-z]{2,3}")
 # What may stand between glued phrases and around them: spaces, punctuation, bullets.
 _SEPARATORS = regex.compile(r"[\s\p{P}\p{S}]*", regex.V1)
 _SENTENCE_END = regex.compile(r"[.!?…。！？]\s*\Z")
+_GLUE_AFTER = set(".!?…»\")”’")  # what a caption ends with when a label is glued to it
 _SENTENCE_BREAK = regex.compile(r"[.!?…。！？]+(?=\s|\Z)")
 _QUOTE_START = regex.compile(r"\A\s*[\"'«»„“”‘’‹›「『]")
 _WORD = regex.compile(r"\w+")
@@ -260,6 +260,7 @@ class RuleSet:
     timeout: float = PATTERN_TIMEOUT
     _phrases: dict[str, list[tuple[Rule, str]]] = field(init=False, repr=False)
     _alternation: regex.Pattern | None = field(init=False, repr=False)
+    _reverse: regex.Pattern | None = field(init=False, repr=False)  # the same, matched leftwards from an end
     _pattern_rules: list[Rule] = field(init=False, repr=False)
     _foreign_rules: list[Rule] = field(init=False, repr=False)
 
@@ -270,11 +271,10 @@ class RuleSet:
                 for lang, phrase in rule.phrases:
                     self._phrases.setdefault(phrase_key(phrase), []).append((rule, lang))
         keys = sorted(self._phrases, key=lambda k: (-len(k), k))
-        self._alternation = (
-            regex.compile("|".join(_phrase_regex(k) for k in keys), regex.IGNORECASE | regex.FULLCASE | regex.V1)
-            if keys
-            else None
-        )
+        alternation = "|".join(_phrase_regex(k) for k in keys)
+        flags = regex.IGNORECASE | regex.FULLCASE | regex.V1
+        self._alternation = regex.compile(alternation, flags) if keys else None
+        self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
         self._pattern_rules = [r for p in self.packs for r in p.rules if r.patterns]
         self._foreign_rules = [r for p in self.packs for r in p.rules if r.match == "foreign_language"]
 
@@ -304,6 +304,14 @@ class RuleSet:
 
     def _lookup(self, matched: str) -> tuple[Rule, str]:
         return self._phrases[phrase_key(matched)][0]
+
+    def match_block(self, text: str) -> list[tuple[Rule, str]]:
+        """The (rule, lang) of each phrase when phrases make up all of ``text``, else [].
+
+        >>> [r.category for r, _ in RuleSet(builtin_packs()).match_block("Сообщено ИИ Изображение, созданное ИИ")]
+        ['ai_text_label', 'ai_image_label']
+        """
+        return [(hit.rule, hit.lang) for hit in self._whole_block(text)]
 
     def _whole_block(self, text: str) -> list[_Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
@@ -373,7 +381,7 @@ class RuleSet:
         rest = text[lo:hi]
         if _SEPARATORS.fullmatch(rest):
             block.dropped = bool(block.removals)
-        elif label_at_end is not None:
+        elif label_at_end is not None and len(rest.strip()) <= CAPTION_MAX_CHARS:
             # What a glued AI-image label ends is that image's caption.
             start = lo + len(rest) - len(rest.lstrip())
             _remove(block, start, lo + len(rest.rstrip()), label_at_end, "ai_image_caption", block.lang, "drop_caption")
@@ -390,10 +398,9 @@ class RuleSet:
             if m and m.end() < last and _word_edge(text, m.start(), m.end()):
                 return _Span(m.start(), m.end(), m.group())
             return None
-        # At the end: try phrase starts at word boundaries, longest first.
-        for start in range(max(first + 1, last - TRAILING_WINDOW), last):
-            if not text[start].isspace() and _boundary(text, start) and phrase_key(text[start:last]) in self._phrases:
-                return _Span(start, last, text[start:last])
+        m = self._reverse.match(text, first, last)  # anchored at ``last``, longest phrase first
+        if m and m.start() > first and _word_edge(text, m.start(), m.end()):
+            return _Span(m.start(), m.end(), m.group())
         return None
 
 
@@ -442,8 +449,8 @@ def _glued_or_foreign(block: Block, text: str, m: _Span, lang: str, lo: int, hi:
     left, right = (side if not _SEPARATORS.fullmatch(side) else "" for side in (text[lo:m.start], text[m.end:hi]))
     if not (left or right):
         return True
-    if (right and not right[0].isspace()) or (left and not left[-1].isspace()):
-        return True  # glued: "…aggression.Изображение", "ИИChina"
+    if (right and right[0].isalnum()) or (left and (left[-1].isalnum() or left[-1] in _GLUE_AFTER)):
+        return True  # glued by markup: "…aggression.Изображение", "ИИChina"; never "AI-generated, the video"
     rest_start = block.start + (lo if left else m.end)
     rest_end = block.start + (m.start if left else hi)
     rest_lang = _span_language(block, rest_start, rest_end)

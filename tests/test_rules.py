@@ -131,3 +131,15 @@ def test_foreign_ui_line_next_to_chrome_is_dropped(cleaner):
     result = cleaner.clean(page)
     assert result.text == f"{story}\n\n{story}"
     assert [r.category for r in result.removed] == ["share", "ui_foreign"]
+
+
+def test_a_long_paragraph_ending_in_a_glued_label_keeps_its_text(cleaner):
+    paragraph = "The council met for six hours. " * 20
+    result = cleaner.clean(f"Headline\n\n{paragraph.strip()}Изображение, созданное ИИ\n\nMore text here.")
+    assert result.text.startswith("The council met for six hours.")
+    assert [r.category for r in result.removed] == ["ai_image_label"]
+
+
+def test_a_badge_word_followed_by_a_comma_is_prose(cleaner):
+    page = "Headline\n\nAI-generated, the video spread quickly across social networks on Monday."
+    assert cleaner.clean(page).removed == []
