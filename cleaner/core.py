@@ -70,7 +70,7 @@ class Cleaner:
         (default: the url, else ``<input>``).
         """
         loaded = load(data, headers=headers, name=name or url or "<input>")
-        doc = extract(loaded)
+        doc = extract(loaded, self.rules)
         if url and "url" not in doc.metadata:
             doc.metadata["url"] = url
         detect(doc, self.detector)

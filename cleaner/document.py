@@ -19,8 +19,8 @@ UNDETERMINED = "und"
 class Run:
     """A stretch of one script inside a block, tagged with a language.
 
-    >>> Run("Изображение, созданное ИИ", "Cyrillic", 0, 25, "ru", 0.9)
-    Run(text='Изображение, созданное ИИ', script='Cyrillic', start=0, end=25, lang='ru', confidence=0.9)
+    >>> Run("Изображение, созданное ИИ", "Cyrl", 0, 25, "ru", 0.9)
+    Run(text='Изображение, созданное ИИ', script='Cyrl', start=0, end=25, lang='ru', confidence=0.9)
     """
 
     text: str
@@ -29,10 +29,11 @@ class Run:
     end: int
     lang: str = UNDETERMINED
     confidence: float = 0.0
+    letters: int = field(default=-1, repr=False, compare=False)
 
-    @property
-    def letters(self) -> int:
-        return sum(ch.isalpha() for ch in self.text)
+    def __post_init__(self) -> None:
+        if self.letters < 0:  # counted once: every later stage weighs runs by it
+            self.letters = sum(ch.isalpha() for ch in self.text)
 
 
 @dataclass

@@ -8,10 +8,15 @@ width) is one block instead: it is one paragraph broken for display.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import regex
 
 from .document import Block, Document
 from .load import Loaded
+
+if TYPE_CHECKING:
+    from .rules import RuleSet
 
 # A line is blank when it holds only white space, including no-break and
 # zero-width characters that pages use as spacers.
@@ -26,16 +31,16 @@ WRAP_SHORTEST_SHARE = 0.6  # every line but the last is at least this share of t
 _SENTENCE_END = regex.compile(r"[.!?…。！？»\"”:;)\]]\s*\Z")
 
 
-def extract(loaded: Loaded) -> Document:
+def extract(loaded: Loaded, rules: RuleSet | None = None) -> Document:
     """Split a loaded page into blocks.
 
-    >>> [b.text for b in extract(load("Title\\n\\nFirst para.\\nSecond para.")).blocks]
-    ['Title', 'First para.', 'Second para.']
+    HTML pages are pruned by ``rules`` and extracted by trafilatura
+    (`cleaner.extract_html`); text pages are split into lines.
     """
     if loaded.kind == "html":
         from .extract_html import extract_html
 
-        return extract_html(loaded)
+        return extract_html(loaded, rules)
     return Document(source=loaded.text, input_kind="text", blocks=text_blocks(loaded.text))
 
 

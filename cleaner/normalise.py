@@ -70,7 +70,9 @@ def kept_text(block: Block) -> str:
 
 
 def normalise(doc: Document, fixes: Counter[str]) -> Document:
-    """Fill ``Block.clean`` for every kept block; blocks that end up empty are dropped."""
+    """Fill ``Block.clean`` for the title and every kept block; blocks that end up empty are dropped."""
+    if doc.title is not None:
+        doc.title.clean = normalise_text(doc.title.text, fixes)
     for block in doc.blocks:
         if block.dropped:
             continue

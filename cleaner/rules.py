@@ -47,6 +47,7 @@ ACTIONS = ("strip", "drop_caption", "drop_block", "drop_section", "drop_rest")
 MATCHES = ("text", "foreign_language")
 _STRENGTH = {action: rank for rank, action in enumerate(ACTIONS)}
 
+WHOLE_BLOCK_MAX_CHARS = 240  # a few phrases glued together; a longer block is read at its edges only
 PATTERN_TIMEOUT = 0.25  # seconds per pattern and block; a linear pattern needs microseconds
 PATTERN_MAX_CHARS = 500  # a pattern rule never sees a longer block unless it says so
 CAPTION_MAX_CHARS = 400  # a longer block above an AI-image label is a paragraph, not its caption
@@ -59,6 +60,9 @@ _LANG = regex.compile(r"[a-z]{2,3}")
 # What may stand between glued phrases and around them: spaces, punctuation, bullets.
 _SEPARATORS = regex.compile(r"[\s\p{P}\p{S}]*", regex.V1)
 _SENTENCE_END = regex.compile(r"[.!?…。！？]\s*\Z")
+_DASHES = regex.compile(r"\p{Pd}")
+_SPACED_DASH = regex.compile(r"\s*-\s*")
+_EDGE_PUNCTUATION = " \t\n\u00a0:：.…-–—|•·»«\"'“”„()[]"
 _GLUE_AFTER = set(".!?…»\")”’")  # what a caption ends with when a label is glued to it
 _SENTENCE_BREAK = regex.compile(r"[.!?…。！？]+(?=\s|\Z)")
 _QUOTE_START = regex.compile(r"\A\s*[\"'«»„“”‘’‹›「『]")
@@ -226,8 +230,7 @@ def _compile(pattern: str, where: str) -> regex.Pattern:
 def phrase_key(text: str) -> str:
     """How phrases are compared: case-folded, dashes and spaces unified, Ё as Е."""
     text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
-    text = regex.sub(r"[\p{Pd}]", "-", text)
-    return " ".join(regex.sub(r"\s*-\s*", "-", text).split())
+    return " ".join(_SPACED_DASH.sub("-", _DASHES.sub("-", text)).split())
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -262,6 +265,8 @@ class RuleSet:
     _alternation: regex.Pattern | None = field(init=False, repr=False)
     _reverse: regex.Pattern | None = field(init=False, repr=False)  # the same, matched leftwards from an end
     _pattern_rules: list[Rule] = field(init=False, repr=False)
+    _any_pattern: regex.Pattern | None = field(init=False, repr=False)
+    _pattern_max_chars: int = field(init=False, repr=False)
     _foreign_rules: list[Rule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -276,6 +281,13 @@ class RuleSet:
         self._alternation = regex.compile(alternation, flags) if keys else None
         self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
         self._pattern_rules = [r for p in self.packs for r in p.rules if r.patterns]
+        # One pass over every pattern first: most blocks match none of them.
+        self._any_pattern = (
+            regex.compile("|".join(f"(?:{p.pattern})" for r in self._pattern_rules for _, p in r.patterns),
+                          regex.IGNORECASE | regex.FULLCASE | regex.V1)
+            if self._pattern_rules else None
+        )
+        self._pattern_max_chars = max((r.max_chars or PATTERN_MAX_CHARS for r in self._pattern_rules), default=0)
         self._foreign_rules = [r for p in self.packs for r in p.rules if r.match == "foreign_language"]
 
     # A block is read in three ways, most certain first: all of it is chrome
@@ -305,17 +317,18 @@ class RuleSet:
     def _lookup(self, matched: str) -> tuple[Rule, str]:
         return self._phrases[phrase_key(matched)][0]
 
-    def match_block(self, text: str) -> list[tuple[Rule, str]]:
-        """The (rule, lang) of each phrase when phrases make up all of ``text``, else [].
+    def match_phrase(self, text: str) -> tuple[Rule, str] | None:
+        """The (rule, lang) of the one phrase that ``text`` is, punctuation aside.
 
-        >>> [r.category for r, _ in RuleSet(builtin_packs()).match_block("Сообщено ИИ Изображение, созданное ИИ")]
-        ['ai_text_label', 'ai_image_label']
+        >>> RuleSet(builtin_packs()).match_phrase("  Связанные статьи:")[0].category
+        'related'
         """
-        return [(hit.rule, hit.lang) for hit in self._whole_block(text)]
+        found = self._phrases.get(phrase_key(text.strip(_EDGE_PUNCTUATION)))
+        return found[0] if found else None
 
     def _whole_block(self, text: str) -> list[_Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
-        if self._alternation is None:
+        if self._alternation is None or len(text) > WHOLE_BLOCK_MAX_CHARS:
             return []
         hits, pos, end = [], 0, len(text)
         while True:
@@ -331,6 +344,13 @@ class RuleSet:
 
     def _pattern(self, block: Block) -> list[_Hit]:
         text = block.text.strip()
+        if self._any_pattern is None or len(text) > self._pattern_max_chars:
+            return []
+        try:
+            if not self._any_pattern.fullmatch(text, timeout=self.timeout):
+                return []
+        except TimeoutError:
+            pass  # find out below which rule it was
         lead = len(block.text) - len(block.text.lstrip())
         for rule in self._pattern_rules:
             if len(text) > (rule.max_chars or PATTERN_MAX_CHARS):

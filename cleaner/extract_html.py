@@ -1,0 +1,318 @@
+"""Stage 2 for HTML pages: prune chrome elements by rule, then trafilatura.
+
+Pruning runs on the parsed tree before extraction, where the markup still
+says what belongs together:
+
+- an element whose whole text is chrome phrases ("Сообщено ИИ", "Share",
+  "Реклама") goes; an AI-image label takes the caption it is glued into, or
+  the caption beside it inside a figure-like container;
+- a chrome heading ("Связанные статьи") takes the smallest container around
+  it that holds more than the heading, as long as that container is small
+  next to the page (else the text stage drops the section after extraction);
+- consent and newsletter boxes go by their markers (role, aria-label, id,
+  class) in any language, again only when they are small next to the page.
+
+Every pruned element becomes a dropped block with its element path, so the
+result lists it like any other removal.  Then trafilatura extracts the main
+content, keeping block structure (headings, paragraphs, list items, quotes,
+table rows) and page metadata.  ``Document.source`` for an HTML page is the
+block stream: every block's text, extracted first and pruned after, joined
+by blank lines; spans point into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+from lxml import etree
+
+from .document import Block, Document, Removal
+from .load import Loaded
+
+# trafilatura settings chosen by bench/scrapinghub.py (see bench/RESULTS.md).
+TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables": True}
+
+PRUNE_MAX_CHARS = 120  # an element longer than this is never a phrase
+CONTAINER_MAX_SHARE = 0.3  # a pruned container holds at most this share of the page's text
+CAPTION_MAX_CHARS = 400
+
+_SKIP = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "math"}
+_MARKER_ATTRS = ("id", "class", "role", "aria-label", "data-testid")
+_CONSENT = regex.compile(
+    r"cookie|consent|gdpr|\bcmp\b|privacy-?banner|onetrust|didomi|usercentrics|куки|cookies?-?banner", regex.I
+)
+_NEWSLETTER = regex.compile(r"newsletter|subscribe-?(?:box|form|widget)|рассылк", regex.I)
+_HEADING = regex.compile(r"h([1-6])")
+_HEADLINE = ".//h1|.//article|.//main|.//*[@itemprop='articleBody']"
+_BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
+
+
+@dataclass
+class _Pruned:
+    text: str
+    path: str
+    rule: str
+    category: str
+    lang: str
+    action: str
+
+
+def extract_html(loaded: Loaded, rules=None) -> Document:
+    """Blocks and metadata of an HTML page; ``rules`` (a `RuleSet`) prunes chrome first."""
+    import trafilatura
+
+    tree = _parse(loaded.text)
+    pruned = _prune(tree, rules) if rules is not None and tree is not None else []
+    extracted = trafilatura.bare_extraction(tree if tree is not None else loaded.text, **TRAFILATURA_OPTIONS)
+    pieces: list[tuple[str, str, int]] = []  # (text, kind, heading level)
+    metadata: dict[str, str] = {}
+    title = None
+    if tree is not None:
+        metadata = page_metadata(tree)
+        title = metadata.pop("title", None)
+    if extracted is not None and extracted.body is not None:
+        pieces = list(_body_blocks(extracted.body))
+    if title and pieces and _same(pieces[0][0], title):
+        pieces = pieces[1:]  # the headline repeated as the first heading
+    return _document(title, pieces, pruned, metadata)
+
+
+def _parse(text: str) -> etree._Element | None:
+    # trafilatura's own loader: the same repairs and parser it would apply itself.
+    from trafilatura import load_html
+
+    try:
+        return load_html(text)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+
+
+def _document(title: str | None, pieces, pruned: list[_Pruned], metadata: dict[str, str]) -> Document:
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+
+    def add(text: str) -> tuple[int, int]:
+        nonlocal pos
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(text)
+        start, pos = pos, pos + len(text)
+        return start, pos
+
+    doc_title = None
+    if title:
+        start, end = add(title)
+        doc_title = Block(text=title, start=start, end=end, kind="title", level=1, group=0)
+    for group, (text, kind, level) in enumerate(pieces, start=1):
+        start, end = add(text)
+        blocks.append(Block(text=text, start=start, end=end, kind=kind, level=level, group=group))
+    for group, item in enumerate(pruned, start=len(pieces) + 1):
+        start, end = add(item.text)
+        block = Block(text=item.text, start=start, end=end, kind="paragraph", group=group, path=item.path)
+        block.dropped = True
+        block.removals = [Removal(item.text, item.rule, item.category, item.lang, start, end, item.action)]
+        blocks.append(block)
+    doc = Document(source="".join(parts), input_kind="html", blocks=blocks, metadata=metadata)
+    doc.title = doc_title
+    return doc
+
+
+def _body_blocks(body: etree._Element):
+    for element in body:
+        tag = element.tag
+        if tag == "list":
+            for item in element.iter("item"):
+                if text := _text(item):
+                    yield text, "list_item", 0
+        elif tag == "table":
+            for row in element.iter("row"):
+                if text := " | ".join(t for cell in row if (t := _text(cell))):
+                    yield text, "table", 0
+        elif tag == "head":
+            level = _HEADING.match(element.get("rend", "") or "")
+            if text := _text(element):
+                yield text, "heading", int(level.group(1)) if level else 2
+        elif tag != "graphic" and (text := _text(element)):
+            yield text, _BLOCK_KINDS.get(tag, "paragraph"), 0
+
+
+def _text(element: etree._Element) -> str:
+    # trafilatura marks line breaks as <lb/>; inside a block they are spaces.
+    return " ".join("".join(element.itertext()).split())
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+# Page metadata from the tags publishers write for search engines and social
+# networks (OpenGraph, article:*, schema.org itemprops, <link rel=canonical>):
+# first match wins.  trafilatura's own metadata pass reads more, at a third of
+# the cost of extraction itself; these tags are what news sites fill in.
+_META_XPATHS = {
+    "title": ("//meta[@property='og:title']/@content", "//meta[@name='twitter:title']/@content",
+              "//h1[1]//text()", "//title//text()"),
+    "author": ("//meta[@name='author']/@content", "//meta[@property='article:author']/@content",
+               "//*[@itemprop='author']//*[@itemprop='name']//text()", "//*[@rel='author'][1]//text()"),
+    "date": ("//meta[@property='article:published_time']/@content", "//meta[@itemprop='datePublished']/@content",
+             "//*[@itemprop='datePublished']/@datetime", "//meta[@name='date']/@content", "//time[@datetime][1]/@datetime"),
+    "site": ("//meta[@property='og:site_name']/@content", "//meta[@name='application-name']/@content"),
+    "url": ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"),
+    "description": ("//meta[@property='og:description']/@content", "//meta[@name='description']/@content"),
+}
+_COMPILED_META = {key: tuple(etree.XPath(x) for x in paths) for key, paths in _META_XPATHS.items()}
+_ISO_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def page_metadata(tree: etree._Element) -> dict[str, str]:
+    """Title, author, date (YYYY-MM-DD), site, url and description where the page declares them."""
+    found = {}
+    for key, paths in _COMPILED_META.items():
+        for path in paths:
+            values = path(tree)
+            value = " ".join(" ".join(str(v) for v in values).split()) if values else ""
+            if value:
+                found[key] = value
+                break
+    if "date" in found:
+        date = _ISO_DATE.search(found["date"])
+        if date:
+            found["date"] = date.group()
+        else:
+            del found["date"]
+    return found
+
+
+# --- pruning ------------------------------------------------------------------
+
+
+def _prune(tree: etree._Element, rules) -> list[_Pruned]:
+    body = tree.find("body")
+    if body is None:
+        return []
+    page_chars = max(1, len(_STRING(body)))
+    title_text = " ".join((tree.findtext(".//title") or "").split()).casefold()
+    found: list[tuple[etree._Element, str, str, str, str]] = []  # element, rule, category, lang, action
+    stack = [body]
+    while stack:
+        element = stack.pop()
+        for child in reversed(element):
+            if not isinstance(child.tag, str) or child.tag in _SKIP:
+                continue
+            verdict = _judge(child, rules, page_chars, title_text)
+            if verdict:
+                found.extend(verdict)
+            else:
+                stack.append(child)
+    chosen = {element for element, *_ in found}
+    pruned = []
+    roottree = tree.getroottree()
+    for element, rule, category, lang, action in found:
+        if element.getparent() is None or any(ancestor in chosen for ancestor in element.iterancestors()):
+            continue  # inside a container that goes as a whole (a badge in a teaser box)
+        if text := _squash(element):
+            pruned.append(_Pruned(text, roottree.getpath(element), rule, category, lang, action))
+        _drop_keep_tail(element)
+    return pruned
+
+
+def _judge(element, rules, page_chars: int, title_text: str):
+    """What to prune at ``element``: [] to look inside it instead."""
+    attrib = element.attrib
+    if attrib and (marker := " ".join(attrib[a] for a in _MARKER_ATTRS if a in attrib)):
+        category = (
+            "cookie_consent" if _CONSENT.search(marker) else "newsletter" if _NEWSLETTER.search(marker) else None
+        )
+        if category and _small(element, page_chars):
+            return [(element, f"markup/{category.replace('_', '-')}", category, "und", "drop_block")]
+    if len(element) > 6:
+        return []
+    raw = _STRING(element)
+    if not raw or len(raw) > PRUNE_MAX_CHARS * 3:
+        return []
+    text = " ".join(raw.split())
+    if not text or len(text) > PRUNE_MAX_CHARS:
+        return []
+    found = rules.match_phrase(text)
+    if found is None:
+        return []
+    rule, lang = found
+    if rule.action in ("drop_section", "drop_rest"):
+        container = _section_container(element, text, page_chars)
+        # No small container: leave the heading in, the text stage drops its section.
+        return [(container, rule.name, rule.category, lang, rule.action)] if container is not None else []
+    verdicts = [(element, rule.name, rule.category, lang, rule.action)]
+    if rule.action == "drop_caption":
+        caption = _caption_of(element, title_text)
+        if caption is not None:
+            verdicts = [(caption, rule.name, "ai_image_caption", lang, "drop_caption")]
+    return verdicts
+
+
+def _small(element, page_chars: int) -> bool:
+    return len(_STRING(element)) <= page_chars * CONTAINER_MAX_SHARE
+
+
+def _section_container(heading, heading_text: str, page_chars: int):
+    """The box a chrome heading titles: the smallest ancestor that holds more than
+    the heading and starts with it, if it is small next to the page and holds no
+    headline.  A box that merely contains the word somewhere is not its section."""
+    node = heading
+    while (parent := node.getparent()) is not None and parent.tag not in ("body", "html"):
+        text = _squash(parent)
+        if len(text) > len(heading_text):
+            if text.startswith(heading_text) and _small(parent, page_chars) and not parent.xpath(_HEADLINE):
+                return parent
+            return None
+        node = parent
+    return None
+
+
+def _caption_of(label, title_text: str):
+    """The caption an AI-image label belongs to: the block it is glued into, or the one before it in a figure."""
+    parent = label.getparent()
+    if parent is None or parent.tag in ("body", "article", "main"):
+        return None
+    label_text = _squash(label)
+    around = _squash(parent).replace(label_text, "").strip()
+    if around:
+        glued_into = parent
+    else:
+        glued_into = None
+        if not parent.xpath(".//img|.//picture"):
+            return None  # a label alone, under a headline or between paragraphs
+        previous = label.getprevious()
+        while previous is not None and not _squash(previous):
+            previous = previous.getprevious()
+        if previous is None:
+            return None
+        around = _squash(previous)
+    caption = glued_into if glued_into is not None else previous
+    if len(around) > CAPTION_MAX_CHARS or around.casefold() == title_text or caption.xpath("self::h1|.//h1"):
+        return None
+    return caption
+
+
+_STRING = etree.XPath("string()")
+
+
+def _squash(element) -> str:
+    return " ".join(_STRING(element).split())
+
+
+def _drop_keep_tail(element) -> None:
+    """Remove an element but keep the text that follows it (lxml stores it on the element)."""
+    parent = element.getparent()
+    if parent is None:
+        return  # already out of the tree
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
