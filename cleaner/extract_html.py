@@ -32,6 +32,14 @@ from .load import Loaded
 
 # trafilatura settings chosen by bench/scrapinghub.py (see bench/RESULTS.md).
 TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables": True}
+# When fast extraction finds no structure (one block holding the page: its
+# baseline fallback, typical of <div> soup), recall mode finds the paragraphs
+# and our rules remove what it lets through.
+FALLBACK_OPTIONS = {"favor_recall": True, "include_comments": False, "include_tables": True}
+BLOB_MIN_CHARS = 400
+PARAGRAPH_MIN_CHARS = 150  # a leaf <p> or <div> this long reads like an article paragraph
+MISSED_TEXT_RATIO = 2.0  # fall back when the page holds this many times more of them than was found
+_LEAF_BLOCKS = etree.XPath("//body//*[self::p or self::div][not(descendant::p or descendant::div)]")
 
 PRUNE_MAX_CHARS = 120  # an element longer than this is never a phrase
 CONTAINER_MAX_SHARE = 0.3  # a pruned container holds at most this share of the page's text
@@ -64,7 +72,10 @@ def extract_html(loaded: Loaded, rules=None) -> Document:
 
     tree = _parse(loaded.text)
     pruned = _prune(tree, rules) if rules is not None and tree is not None else []
-    extracted = trafilatura.bare_extraction(tree if tree is not None else loaded.text, **TRAFILATURA_OPTIONS)
+    source = tree if tree is not None else loaded.text
+    extracted = trafilatura.bare_extraction(source, **TRAFILATURA_OPTIONS)
+    if extracted is None or extracted.body is None or _missed_text(extracted.body, tree):
+        extracted = trafilatura.bare_extraction(source, **FALLBACK_OPTIONS) or extracted
     pieces: list[tuple[str, str, int]] = []  # (text, kind, heading level)
     metadata: dict[str, str] = {}
     title = None
@@ -118,6 +129,17 @@ def _document(title: str | None, pieces, pruned: list[_Pruned], metadata: dict[s
     doc = Document(source="".join(parts), input_kind="html", blocks=blocks, metadata=metadata)
     doc.title = doc_title
     return doc
+
+
+def _missed_text(body: etree._Element, tree: etree._Element | None) -> bool:
+    """Fast extraction found no structure, or far less than the page's paragraph-like text."""
+    found = len(_STRING(body))
+    if len(body) <= 1 and found >= BLOB_MIN_CHARS:
+        return True  # one block holding the page: trafilatura's baseline fallback
+    if tree is None:
+        return False
+    paragraphs = sum(n for n in (len(_STRING(leaf)) for leaf in _LEAF_BLOCKS(tree)) if n >= PARAGRAPH_MIN_CHARS)
+    return paragraphs > found * MISSED_TEXT_RATIO
 
 
 def _body_blocks(body: etree._Element):
@@ -276,8 +298,9 @@ def _caption_of(label, title_text: str):
     parent = label.getparent()
     if parent is None or parent.tag in ("body", "article", "main"):
         return None
-    label_text = _squash(label)
-    around = _squash(parent).replace(label_text, "").strip()
+    around = ""
+    if _has_own_text(parent):  # "caption text<span>label</span>": the label is inline in its caption
+        around = _squash(parent).replace(_squash(label), "").strip()
     if around:
         glued_into = parent
     else:
@@ -297,6 +320,10 @@ def _caption_of(label, title_text: str):
 
 
 _STRING = etree.XPath("string()")
+
+
+def _has_own_text(element) -> bool:
+    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
 
 
 def _squash(element) -> str:
