@@ -34,7 +34,7 @@ GUESS_MIN_LETTERS = 4
 ARTICLE_MIN_LETTERS = 60
 # A backend reads at most this much of a run: a few sentences tell a language
 # as well as a page does, at a fraction of the cost.
-BACKEND_MAX_CHARS = 160
+BACKEND_MAX_CHARS = 120
 
 _SEGMENT = regex.compile(
     r"(?P<Latn>[\p{Script=Latin}][\p{Script=Latin}\p{M}]*)"
@@ -116,6 +116,11 @@ class Py3LangidBackend:
     def scores(self, text: str) -> list[tuple[str, float]]:
         with self._lock:
             return self._identifier.rank(text)
+
+    def best(self, text: str) -> tuple[str, float]:
+        """The top language alone (optional for backends; used for Latin runs)."""
+        with self._lock:
+            return self._identifier.classify(text)
 
 
 class LangdetectBackend:
@@ -225,13 +230,19 @@ class Detector:
                 run.lang, run.confidence = _fallback(run, candidates), 0.2
 
     def _classify(self, run: Run, candidates: tuple[str, ...] | None) -> tuple[str, float]:
+        text = run.text[:BACKEND_MAX_CHARS]
+        best = getattr(self.backend, "best", None)
+        if candidates is None and run.script == "Latn" and best is not None:
+            lang, p = best(text)  # one answer is cheaper than a ranking, and usually Latin already
+            if lang not in _NON_LATIN:
+                return lang, round(p, 4)
         if candidates is not None:
             allowed = set(candidates).__contains__
         elif run.script == "Latn":
             allowed = lambda lang: lang not in _NON_LATIN  # noqa: E731
         else:
             allowed = lambda lang: lang != "zxx"  # noqa: E731
-        ranked = [(lang, p) for lang, p in self.backend.scores(run.text[:BACKEND_MAX_CHARS]) if allowed(lang)]
+        ranked = [(lang, p) for lang, p in self.backend.scores(text) if allowed(lang)]
         total = sum(p for _, p in ranked)
         if not ranked or total <= 0:
             return _fallback(run, candidates), 0.2
@@ -245,6 +256,9 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
     >>> [(r.text, r.script) for r in script_runs("aggression.Изображение, созданное ИИ")]
     [('aggression.', 'Latn'), ('Изображение, созданное ИИ', 'Cyrl')]
     """
+    if text.isascii():  # most of the web: one Latin run, or none
+        script = "Latn" if any(map(str.isalpha, text)) else "Zyyy"
+        return [Run(text, script, offset, offset + len(text))] if text else []
     segments = [(m.lastgroup, m.start()) for m in _SEGMENT.finditer(text)]
     if not segments:
         return [Run(text, "Zyyy", offset, offset + len(text))] if text else []

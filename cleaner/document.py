@@ -33,7 +33,7 @@ class Run:
 
     def __post_init__(self) -> None:
         if self.letters < 0:  # counted once: every later stage weighs runs by it
-            self.letters = sum(ch.isalpha() for ch in self.text)
+            self.letters = sum(map(str.isalpha, self.text))
 
 
 @dataclass

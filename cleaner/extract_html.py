@@ -22,6 +22,7 @@ by blank lines; spans point into it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -37,20 +38,24 @@ TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables"
 # and our rules remove what it lets through.
 FALLBACK_OPTIONS = {"favor_recall": True, "include_comments": False, "include_tables": True}
 BLOB_MIN_CHARS = 400
+SURE_FOUND_CHARS = 2000  # an extraction this long is taken as it is
 PARAGRAPH_MIN_CHARS = 150  # a leaf <p> or <div> this long reads like an article paragraph
-MISSED_TEXT_RATIO = 2.0  # fall back when the page holds this many times more of them than was found
-_LEAF_BLOCKS = etree.XPath("//body//*[self::p or self::div][not(descendant::p or descendant::div)]")
+_LONG_LEAF_BLOCKS = etree.XPath(
+    "//body//*[self::p or self::div][not(descendant::p or descendant::div)][string-length(.) >= $chars]"
+)
 
 PRUNE_MAX_CHARS = 120  # an element longer than this is never a phrase
 CONTAINER_MAX_SHARE = 0.3  # a pruned container holds at most this share of the page's text
 CAPTION_MAX_CHARS = 400
 
 _SKIP = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "math"}
-_MARKER_ATTRS = ("id", "class", "role", "aria-label", "data-testid")
-_CONSENT = regex.compile(
-    r"cookie|consent|gdpr|\bcmp\b|privacy-?banner|onetrust|didomi|usercentrics|куки|cookies?-?banner", regex.I
-)
-_NEWSLETTER = regex.compile(r"newsletter|subscribe-?(?:box|form|widget)|рассылк", regex.I)
+_CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|куки", re.I)
+# Consent and newsletter boxes by the words in their class, id or aria-label.
+# Without their first letter the words match "Cookie" and "cookie" alike.
+_MARKERS = re.compile(r"ookie|onsent|gdpr|onetrust|didomi|usercentrics|куки|ewsletter|рассылк", re.I)
+_SHORT_TEXTS = etree.XPath(
+    ".//text()[normalize-space(.) != '' and string-length(.) <= $limit]"
+).__call__
 _HEADING = regex.compile(r"h([1-6])")
 _HEADLINE = ".//h1|.//article|.//main|.//*[@itemprop='articleBody']"
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
@@ -132,14 +137,23 @@ def _document(title: str | None, pieces, pruned: list[_Pruned], metadata: dict[s
 
 
 def _missed_text(body: etree._Element, tree: etree._Element | None) -> bool:
-    """Fast extraction found no structure, or far less than the page's paragraph-like text."""
-    found = len(_STRING(body))
-    if len(body) <= 1 and found >= BLOB_MIN_CHARS:
-        return True  # one block holding the page: trafilatura's baseline fallback
-    if tree is None:
+    """Fast extraction found no structure, or left out most of a box it took paragraphs from.
+
+    trafilatura on <div> soup may return the whole page as one block (its
+    baseline), or keep the <p> paragraphs of the article box and skip their
+    <div> siblings.  Both call for recall mode.
+    """
+    if len(body) <= 1 and len(_STRING(body)) >= BLOB_MIN_CHARS:
+        return True
+    if tree is None or len(_STRING(body)) >= SURE_FOUND_CHARS:
         return False
-    paragraphs = sum(n for n in (len(_STRING(leaf)) for leaf in _LEAF_BLOCKS(tree)) if n >= PARAGRAPH_MIN_CHARS)
-    return paragraphs > found * MISSED_TEXT_RATIO
+    found = {" ".join(_STRING(element).split()) for element in body}
+    chars: dict[etree._Element, list[int]] = {}  # parent -> [found, missed]
+    for leaf in _LONG_LEAF_BLOCKS(tree, chars=PARAGRAPH_MIN_CHARS):
+        text = _squash(leaf)
+        if len(text) >= PARAGRAPH_MIN_CHARS:
+            chars.setdefault(leaf.getparent(), [0, 0])[text not in found] += len(text)
+    return any(found_chars and missed > found_chars for found_chars, missed in chars.values())
 
 
 def _body_blocks(body: etree._Element):
@@ -174,31 +188,46 @@ def _same(a: str, b: str) -> bool:
 # networks (OpenGraph, article:*, schema.org itemprops, <link rel=canonical>):
 # first match wins.  trafilatura's own metadata pass reads more, at a third of
 # the cost of extraction itself; these tags are what news sites fill in.
-_META_XPATHS = {
-    "title": ("//meta[@property='og:title']/@content", "//meta[@name='twitter:title']/@content",
-              "//h1[1]//text()", "//title//text()"),
-    "author": ("//meta[@name='author']/@content", "//meta[@property='article:author']/@content",
-               "//*[@itemprop='author']//*[@itemprop='name']//text()", "//*[@rel='author'][1]//text()"),
-    "date": ("//meta[@property='article:published_time']/@content", "//meta[@itemprop='datePublished']/@content",
-             "//*[@itemprop='datePublished']/@datetime", "//meta[@name='date']/@content", "//time[@datetime][1]/@datetime"),
-    "site": ("//meta[@property='og:site_name']/@content", "//meta[@name='application-name']/@content"),
-    "url": ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"),
-    "description": ("//meta[@property='og:description']/@content", "//meta[@name='description']/@content"),
+_META_FIELDS = {  # (attribute value, field), most trusted first
+    "title": ("og:title", "twitter:title"),
+    "author": ("author", "article:author", "dc.creator"),
+    "date": ("article:published_time", "datepublished", "date", "dc.date", "og:published_time"),
+    "site": ("og:site_name", "application-name"),
+    "url": ("og:url",),
+    "description": ("og:description", "description", "twitter:description"),
 }
-_COMPILED_META = {key: tuple(etree.XPath(x) for x in paths) for key, paths in _META_XPATHS.items()}
+_METAS = etree.XPath("//meta[@content]")
+_CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
+_FALLBACKS = {
+    "title": etree.XPath("//h1[1]//text()|//title//text()"),
+    "author": etree.XPath("//*[@itemprop='author']//*[@itemprop='name']//text()"),
+    "date": etree.XPath("//*[@itemprop='datePublished']/@datetime|//time[@datetime][1]/@datetime"),
+}
 _ISO_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def page_metadata(tree: etree._Element) -> dict[str, str]:
-    """Title, author, date (YYYY-MM-DD), site, url and description where the page declares them."""
+    """Title, author, date (YYYY-MM-DD), site, url and description where the page declares them.
+
+    Read from the tags publishers write for search engines and social networks
+    (OpenGraph, article:*, itemprop, canonical link); trafilatura's own metadata
+    pass reads more, at half the cost of an extraction.
+    """
+    declared: dict[str, str] = {}
+    for meta in _METAS(tree):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key and key not in declared and (value := " ".join(meta.get("content", "").split())):
+            declared[key] = value
     found = {}
-    for key, paths in _COMPILED_META.items():
-        for path in paths:
-            values = path(tree)
-            value = " ".join(" ".join(str(v) for v in values).split()) if values else ""
-            if value:
-                found[key] = value
-                break
+    for field, keys in _META_FIELDS.items():
+        value = next((declared[k] for k in keys if k in declared), "")
+        if not value and field in _FALLBACKS:
+            value = " ".join(" ".join(map(str, _FALLBACKS[field](tree)[:1])).split())
+        if value:
+            found[field] = value
+    canonical = _CANONICAL(tree)
+    if canonical and canonical[0].strip():
+        found["url"] = canonical[0].strip()
     if "date" in found:
         date = _ISO_DATE.search(found["date"])
         if date:
@@ -217,61 +246,60 @@ def _prune(tree: etree._Element, rules) -> list[_Pruned]:
         return []
     page_chars = max(1, len(_STRING(body)))
     title_text = " ".join((tree.findtext(".//title") or "").split()).casefold()
-    found: list[tuple[etree._Element, str, str, str, str]] = []  # element, rule, category, lang, action
-    stack = [body]
-    while stack:
-        element = stack.pop()
-        for child in reversed(element):
-            if not isinstance(child.tag, str) or child.tag in _SKIP:
-                continue
-            verdict = _judge(child, rules, page_chars, title_text)
-            if verdict:
-                found.extend(verdict)
-            else:
-                stack.append(child)
+    found = _marked_boxes(body, page_chars) + _phrase_elements(body, rules, page_chars, title_text)
     chosen = {element for element, *_ in found}
     pruned = []
     roottree = tree.getroottree()
     for element, rule, category, lang, action in found:
         if element.getparent() is None or any(ancestor in chosen for ancestor in element.iterancestors()):
-            continue  # inside a container that goes as a whole (a badge in a teaser box)
+            continue  # inside a box that goes as a whole (a badge in a teaser box)
         if text := _squash(element):
             pruned.append(_Pruned(text, roottree.getpath(element), rule, category, lang, action))
         _drop_keep_tail(element)
     return pruned
 
 
-def _judge(element, rules, page_chars: int, title_text: str):
-    """What to prune at ``element``: [] to look inside it instead."""
-    attrib = element.attrib
-    if attrib and (marker := " ".join(attrib[a] for a in _MARKER_ATTRS if a in attrib)):
-        category = (
-            "cookie_consent" if _CONSENT.search(marker) else "newsletter" if _NEWSLETTER.search(marker) else None
-        )
-        if category and _small(element, page_chars):
-            return [(element, f"markup/{category.replace('_', '-')}", category, "und", "drop_block")]
-    if len(element) > 6:
-        return []
-    raw = _STRING(element)
-    if not raw or len(raw) > PRUNE_MAX_CHARS * 3:
-        return []
-    text = " ".join(raw.split())
-    if not text or len(text) > PRUNE_MAX_CHARS:
-        return []
-    found = rules.match_phrase(text)
-    if found is None:
-        return []
-    rule, lang = found
-    if rule.action in ("drop_section", "drop_rest"):
-        container = _section_container(element, text, page_chars)
-        # No small container: leave the heading in, the text stage drops its section.
-        return [(container, rule.name, rule.category, lang, rule.action)] if container is not None else []
-    verdicts = [(element, rule.name, rule.category, lang, rule.action)]
-    if rule.action == "drop_caption":
-        caption = _caption_of(element, title_text)
-        if caption is not None:
-            verdicts = [(caption, rule.name, "ai_image_caption", lang, "drop_caption")]
-    return verdicts
+def _marked_boxes(body, page_chars: int) -> list:
+    """Consent and newsletter boxes by their markers, when small next to the page."""
+    found = []
+    for element in body.iter(etree.Element):
+        attrib = element.attrib
+        if not attrib:
+            continue
+        marker = " ".join(filter(None, (attrib.get("class"), attrib.get("id"), attrib.get("aria-label"))))
+        if marker and _MARKERS.search(marker) and _small(element, page_chars):
+            category = "cookie_consent" if _CONSENT.search(marker) else "newsletter"
+            found.append((element, f"markup/{category.replace('_', '-')}", category, "und", "drop_block"))
+    return found
+
+
+def _phrase_elements(body, rules, page_chars: int, title_text: str) -> list:
+    """Elements whose whole text is one chrome phrase, and what goes with them.
+
+    Candidates are the parents of short text nodes, widened to the outermost
+    wrapper with the same text: ``<div><span>Реклама</span></div>`` goes whole.
+    """
+    found, seen = [], set()
+    for node in _SHORT_TEXTS(body, limit=PRUNE_MAX_CHARS * 3):
+        element = node.getparent()
+        if element in seen or element.tag in _SKIP:
+            continue
+        seen.add(element)
+        text = _squash(element)
+        if not text or len(text) > PRUNE_MAX_CHARS or (match := rules.match_phrase(text)) is None:
+            continue
+        while (parent := element.getparent()) is not None and parent.tag != "body" and _squash(parent) == text:
+            element = parent
+        rule, lang = match
+        if rule.action in ("drop_section", "drop_rest"):
+            # No small box around the heading: leave it, the text stage drops its section.
+            if (box := _section_container(element, text, page_chars)) is not None:
+                found.append((box, rule.name, rule.category, lang, rule.action))
+        elif rule.action == "drop_caption" and (caption := _caption_of(element, title_text)) is not None:
+            found.append((caption, rule.name, "ai_image_caption", lang, "drop_caption"))
+        else:
+            found.append((element, rule.name, rule.category, lang, rule.action))
+    return found
 
 
 def _small(element, page_chars: int) -> bool:

@@ -47,6 +47,7 @@ ACTIONS = ("strip", "drop_caption", "drop_block", "drop_section", "drop_rest")
 MATCHES = ("text", "foreign_language")
 _STRENGTH = {action: rank for rank, action in enumerate(ACTIONS)}
 
+GATE = 3  # characters of a phrase's start and end checked before the full match
 WHOLE_BLOCK_MAX_CHARS = 240  # a few phrases glued together; a longer block is read at its edges only
 PATTERN_TIMEOUT = 0.25  # seconds per pattern and block; a linear pattern needs microseconds
 PATTERN_MAX_CHARS = 500  # a pattern rule never sees a longer block unless it says so
@@ -264,6 +265,8 @@ class RuleSet:
     _phrases: dict[str, list[tuple[Rule, str]]] = field(init=False, repr=False)
     _alternation: regex.Pattern | None = field(init=False, repr=False)
     _reverse: regex.Pattern | None = field(init=False, repr=False)  # the same, matched leftwards from an end
+    _heads: set[str] = field(init=False, repr=False)
+    _tails: set[str] = field(init=False, repr=False)
     _pattern_rules: list[Rule] = field(init=False, repr=False)
     _any_pattern: regex.Pattern | None = field(init=False, repr=False)
     _pattern_max_chars: int = field(init=False, repr=False)
@@ -279,6 +282,9 @@ class RuleSet:
         alternation = "|".join(_phrase_regex(k) for k in keys)
         flags = regex.IGNORECASE | regex.FULLCASE | regex.V1
         self._alternation = regex.compile(alternation, flags) if keys else None
+        # Cheap gates before the big alternation: how phrases begin and end.
+        self._heads = {k[:GATE] for k in keys}
+        self._tails = {k[-GATE:] for k in keys}
         self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
         self._pattern_rules = [r for p in self.packs for r in p.rules if r.patterns]
         # One pass over every pattern first: most blocks match none of them.
@@ -323,7 +329,11 @@ class RuleSet:
         >>> RuleSet(builtin_packs()).match_phrase("  Связанные статьи:")[0].category
         'related'
         """
-        found = self._phrases.get(phrase_key(text.strip(_EDGE_PUNCTUATION)))
+        text = text.strip(_EDGE_PUNCTUATION)
+        # Most text is no phrase: a look at its first letters settles that.
+        if not any(text[:n].casefold().replace("ё", "е") in self._heads for n in range(1, GATE + 1)):
+            return None
+        found = self._phrases.get(phrase_key(text))
         return found[0] if found else None
 
     def _whole_block(self, text: str) -> list[_Hit]:
@@ -335,6 +345,8 @@ class RuleSet:
             pos = _SEPARATORS.match(text, pos).end()
             if pos >= end:
                 return hits
+            if not self._may_start(text, pos):
+                return []
             m = self._alternation.match(text, pos)
             if not m or not _word_edge(text, m.start(), m.end()):
                 return []
@@ -407,16 +419,25 @@ class RuleSet:
             _remove(block, start, lo + len(rest.rstrip()), label_at_end, "ai_image_caption", block.lang, "drop_caption")
             block.dropped = True
 
+    def _may_start(self, text: str, pos: int) -> bool:
+        head = phrase_key(text[pos:pos + GATE + 2])
+        return any(head[:n] in self._heads for n in range(1, GATE + 1))
+
     def _edge(self, text: str, lo: int, hi: int, at_start: bool) -> _Span | None:
         """A phrase at the start (or end) of ``text[lo:hi]`` that leaves some text beside it."""
         first = _SEPARATORS.match(text, lo, hi).end()
         last = hi
-        while last > first and _SEPARATORS.fullmatch(text[last - 1]):
+        while last > first and _is_separator(text[last - 1]):
             last -= 1
         if at_start:
+            if not self._may_start(text, first):
+                return None
             m = self._alternation.match(text, first, last)
             if m and m.end() < last and _word_edge(text, m.start(), m.end()):
                 return _Span(m.start(), m.end(), m.group())
+            return None
+        tail = phrase_key(text[max(first, last - GATE - 2):last])
+        if not any(tail[-n:] in self._tails for n in range(1, GATE + 1)):
             return None
         m = self._reverse.match(text, first, last)  # anchored at ``last``, longest phrase first
         if m and m.start() > first and _word_edge(text, m.start(), m.end()):
@@ -448,6 +469,10 @@ def _is_caption(above: Block, label: Block, grouped: bool) -> bool:
     if grouped:
         return len(above.text) <= CAPTION_MAX_CHARS
     return len(above.text) <= LONE_CAPTION_MAX_CHARS and len(_SENTENCE_BREAK.findall(above.text.strip())) <= 1
+
+
+def _is_separator(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch)[0] in "PS"
 
 
 def _word_edge(text: str, start: int, end: int) -> bool:
