@@ -35,6 +35,10 @@ ARTICLE_MIN_LETTERS = 60
 # A backend reads at most this much of a run: a few sentences tell a language
 # as well as a page does, at a fraction of the cost.
 BACKEND_MAX_CHARS = 120
+# Once this many long runs of a script agree on a language, later ones are
+# confirmed on their first CONFIRM_CHARS and read in full only when they disagree.
+SETTLE_RUNS = 5
+CONFIRM_CHARS = 48
 
 _SEGMENT = regex.compile(
     r"(?P<Latn>[\p{Script=Latin}][\p{Script=Latin}\p{M}]*)"
@@ -209,13 +213,17 @@ class Detector:
     def tag(self, runs: list[Run]) -> None:
         """Give every run a language: long runs on their own, short ones after the page."""
         pending = []
+        seen: dict[str, Counter[str]] = {}  # script -> languages of its long runs so far
         for run in runs:
             candidates = _candidates(run)
             if candidates is not None and len(candidates) <= 1:
                 run.lang = candidates[0] if candidates else UNDETERMINED
                 run.confidence = 0.99 if candidates else 0.0
             elif run.letters >= STAT_MIN_LETTERS:
-                run.lang, run.confidence = self._classify(run, candidates)
+                langs = seen.setdefault(run.script, Counter())
+                settled = next(iter(langs)) if len(langs) == 1 and sum(langs.values()) >= SETTLE_RUNS else None
+                run.lang, run.confidence = self._classify(run, candidates, settled)
+                langs[run.lang] += 1
             else:
                 pending.append((run, candidates))
         priors = _script_priors(runs)
@@ -229,8 +237,17 @@ class Detector:
             else:
                 run.lang, run.confidence = _fallback(run, candidates), 0.2
 
-    def _classify(self, run: Run, candidates: tuple[str, ...] | None) -> tuple[str, float]:
-        text = run.text[:BACKEND_MAX_CHARS]
+    def _classify(
+        self, run: Run, candidates: tuple[str, ...] | None, settled: str | None = None
+    ) -> tuple[str, float]:
+        if settled is not None:
+            # The page's runs of this script agree so far: a sentence's worth confirms it.
+            lang, confidence = self._classify_text(run, run.text[:CONFIRM_CHARS], candidates)
+            if lang == settled:
+                return lang, confidence
+        return self._classify_text(run, run.text[:BACKEND_MAX_CHARS], candidates)
+
+    def _classify_text(self, run: Run, text: str, candidates: tuple[str, ...] | None) -> tuple[str, float]:
         best = getattr(self.backend, "best", None)
         if candidates is None and run.script == "Latn" and best is not None:
             lang, p = best(text)  # one answer is cheaper than a ranking, and usually Latin already

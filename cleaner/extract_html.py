@@ -285,6 +285,8 @@ def _phrase_elements(body, rules, page_chars: int, title_text: str) -> list:
         if element in seen or element.tag in _SKIP:
             continue
         seen.add(element)
+        if not len(element) and not rules.may_be_phrase(node):
+            continue  # the node is all the element's text, and starts like no phrase
         text = _squash(element)
         if not text or len(text) > PRUNE_MAX_CHARS or (match := rules.match_phrase(text)) is None:
             continue

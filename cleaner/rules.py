@@ -329,12 +329,15 @@ class RuleSet:
         >>> RuleSet(builtin_packs()).match_phrase("  Связанные статьи:")[0].category
         'related'
         """
-        text = text.strip(_EDGE_PUNCTUATION)
-        # Most text is no phrase: a look at its first letters settles that.
-        if not any(text[:n].casefold().replace("ё", "е") in self._heads for n in range(1, GATE + 1)):
+        if not self.may_be_phrase(text):
             return None
-        found = self._phrases.get(phrase_key(text))
+        found = self._phrases.get(phrase_key(text.strip(_EDGE_PUNCTUATION)))
         return found[0] if found else None
+
+    def may_be_phrase(self, text: str) -> bool:
+        """A cheap look at the first letters: most text begins like no phrase at all."""
+        head = text.strip(_EDGE_PUNCTUATION)[:GATE].casefold().replace("ё", "е")
+        return any(head[:n] in self._heads for n in range(1, GATE + 1))
 
     def _whole_block(self, text: str) -> list[_Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
