@@ -253,7 +253,8 @@ def _prune(tree: etree._Element, rules) -> list[_Pruned]:
     for element, rule, category, lang, action in found:
         if element.getparent() is None or any(ancestor in chosen for ancestor in element.iterancestors()):
             continue  # inside a box that goes as a whole (a badge in a teaser box)
-        if text := _squash(element):
+        # Text nodes apart, as a reader sees them: "Связанные статьи Teaser…", not "статьиTeaser…".
+        if text := " ".join(" ".join(_VISIBLE_TEXT(element)).split()):
             pruned.append(_Pruned(text, roottree.getpath(element), rule, category, lang, action))
         _drop_keep_tail(element)
     return pruned
@@ -350,6 +351,7 @@ def _caption_of(label, title_text: str):
 
 
 _STRING = etree.XPath("string()")
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 
 
 def _has_own_text(element) -> bool:

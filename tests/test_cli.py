@@ -73,3 +73,18 @@ def test_same_input_gives_the_same_bytes_across_processes():
         [sys.executable, "-m", "cleaner.cli", "--format", "json", str(SEED)], capture_output=True, cwd=ROOT, env=env_seed
     )
     assert first.stdout == second.stdout
+
+
+HTML_PAGE = FIXTURES / "html" / "divsoup_ru_ui_over_en.html"
+
+
+def test_html_file_stdin_and_json_all_work():
+    as_file = run(str(HTML_PAGE))
+    as_stdin = run(stdin=HTML_PAGE.read_bytes())
+    assert as_file.returncode == as_stdin.returncode == 0
+    assert as_file.stdout == as_stdin.stdout
+    assert as_file.stdout.decode().startswith("Chile and Argentina sign pact to share Andean glacier water")
+    data = json.loads(run("--format", "json", str(HTML_PAGE)).stdout)
+    assert data["provenance"]["input_kind"] == "html"
+    assert {"ai_image_label", "ai_image_caption", "reactions", "related", "cookie_consent"} <= {
+        r["category"] for r in data["removed"]}

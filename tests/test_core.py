@@ -55,3 +55,12 @@ def test_clean_many_keeps_order_and_turns_failures_into_error_results():
 
 def test_results_are_byte_identical_between_runs():
     assert clean(SEED).to_json() == Cleaner().clean(SEED).to_json()
+
+
+def test_clean_takes_html_bytes_with_a_url():
+    page = (FIXTURES / "html" / "cp1251_ru_no_declaration.html").read_bytes()
+    result = clean(page, url="https://example.org/bridge")
+    assert result.provenance["encoding"] == "cp1251"
+    assert result.provenance["encoding_source"] == "detected"
+    assert result.language == "ru" and result.title
+    assert result.metadata["url"]  # the page's canonical link wins over the caller's url

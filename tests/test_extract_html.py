@@ -1,0 +1,78 @@
+"""HTML pages: pruning by rule before trafilatura, block structure and metadata after."""
+
+from __future__ import annotations
+
+from cleaner import clean
+
+PARAGRAPHS = [
+    "The regional council approved the new budget on Tuesday after a debate that lasted late into the night.",
+    "Spending on public transport will rise by a fifth, while the road maintenance fund stays where it was.",
+    "Opposition members said the plan relied on optimistic forecasts for tourism revenue next summer season.",
+]
+
+
+def page(body: str, title: str = "Council approves budget") -> str:
+    return (
+        f"<html lang='ru'><head><title>{title}</title>"
+        "<meta property='og:site_name' content='Вестник'><meta name='author' content='Anna Lee'>"
+        "<meta property='article:published_time' content='2025-03-04T10:00:00Z'></head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def paragraphs() -> str:
+    return "".join(f"<p class='x{i}'>{p}</p>" for i, p in enumerate(PARAGRAPHS))
+
+
+def test_label_glued_into_a_caption_takes_the_caption():
+    html = page(
+        "<div class='m'><img src='a.jpg'><div class='c'>Councillors vote in the hall of the town house."
+        "<span>Изображение, созданное ИИ</span></div></div>"
+        f"<div class='t'>Council approves budget</div><div class='body'>{paragraphs()}</div>"
+    )
+    result = clean(html)
+    assert result.text.split("\n\n") == PARAGRAPHS
+    (caption,) = [r for r in result.removed if r.category == "ai_image_caption"]
+    assert caption.text == "Councillors vote in the hall of the town house. Изображение, созданное ИИ"
+    assert caption.rule == "ai-labels/ai-image-label"
+
+
+def test_label_under_a_headline_leaves_the_headline():
+    html = page(
+        "<div class='h'><a href='/x'>Политика</a><div class='t'>Council approves budget</div>"
+        "<div class='l'><span>Изображение, созданное ИИ</span></div></div>"
+        f"<div class='body'>{paragraphs()}</div>"
+    )
+    result = clean(html)
+    assert result.title == "Council approves budget"
+    assert result.text.split("\n\n") == PARAGRAPHS
+
+
+def test_related_box_goes_with_its_heading():
+    html = page(
+        f"<div class='body'>{paragraphs()}</div>"
+        "<div class='r'><div class='rh'>Связанные статьи</div>"
+        "<div class='t'>Teaser about another council somewhere else in the country</div>"
+        "<div class='t'>A second teaser headline about budgets and roads</div></div>"
+    )
+    result = clean(html)
+    assert result.text.split("\n\n") == PARAGRAPHS
+    related = [r for r in result.removed if r.category == "related"]
+    assert related and related[0].text.startswith("Связанные статьи Teaser about another council")
+
+
+def test_consent_box_is_found_by_its_markers_in_any_language():
+    html = page(
+        f"<div class='body'>{paragraphs()}</div>"
+        "<div id='CookieBanner' role='dialog'><div>Мы ценим вашу приватность</div><button>OK</button></div>"
+    )
+    result = clean(html)
+    assert result.text.split("\n\n") == PARAGRAPHS
+    assert [r.rule for r in result.removed] == ["markup/cookie-consent"]
+
+
+def test_page_metadata_comes_from_its_declared_tags():
+    result = clean(page(f"<div class='body'>{paragraphs()}</div>"), url="https://example.org/b")
+    assert result.metadata == {
+        "author": "Anna Lee", "date": "2025-03-04", "site": "Вестник", "url": "https://example.org/b"}
+    assert result.title == "Council approves budget"
