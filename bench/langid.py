@@ -138,13 +138,13 @@ def load_pycld2() -> Detect:
     return detect
 
 
-def load_cleaner(backend: str) -> Detect:
+def load_cleaner(backend: str, languages: Collection[str] | None = None) -> Detect:
     try:
         from cleaner.detect import detect_language
     except Exception as error:  # written in parallel: any import failure means "not available"
         reason = f"cleaner.detect not importable: {type(error).__name__}: {error}"
         raise DetectorUnavailable(reason) from error
-    return lambda text: detect_language(text, backend=backend)
+    return lambda text: detect_language(text, backend=backend, languages=languages)
 
 
 DETECTORS: dict[str, Callable[[], Detect]] = {
@@ -154,6 +154,8 @@ DETECTORS: dict[str, Callable[[], Detect]] = {
     "lingua-low": partial(load_lingua, low_accuracy=True),
     "pycld2": load_pycld2,
     **{f"cleaner-{backend}": partial(load_cleaner, backend) for backend in CLEANER_BACKENDS},
+    # The same told the 16 languages, as the raw rows are (Cleaner(languages=...)).
+    **{f"cleaner-{backend}-16": partial(load_cleaner, backend, LANGS) for backend in CLEANER_BACKENDS},
 }
 
 

@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-builtin-rules", action="store_true", help="use only the packs given by --rules")
     parser.add_argument("--detector", choices=sorted(BACKENDS), default=None,
                         help="statistical language backend (default: py3langid)")
+    parser.add_argument("--languages", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
+                        metavar="xx,yy", help="only these languages (ISO 639-1) are answered where a script allows")
     parser.add_argument("--url", help="the page's address, recorded in metadata")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")
@@ -44,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector)
+        cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
+                          languages=args.languages)
     except CleanerError as exc:
         print(f"clean: {exc}", file=sys.stderr)
         return 2

@@ -41,18 +41,20 @@ class Cleaner:
         rules: Sequence[str | Path | RulePack] = (),
         builtin_rules: bool = True,
         detector: str | Backend | None = None,
+        languages: Sequence[str] | None = None,
         pattern_timeout: float = PATTERN_TIMEOUT,
     ) -> None:
         packs = builtin_packs() if builtin_rules else []
         packs += [r if isinstance(r, RulePack) else load_pack(r) for r in rules]
         self.packs = packs
         self.rules = RuleSet(packs, timeout=pattern_timeout)
-        self.detector = Detector(detector)
+        self.detector = Detector(detector, languages)
         self._init = {"rules": list(rules), "builtin_rules": builtin_rules, "detector": detector,
-                      "pattern_timeout": pattern_timeout}
+                      "languages": languages, "pattern_timeout": pattern_timeout}
         self.options = {
             "builtin_rules": builtin_rules,
             "detector": self.detector.name,
+            "languages": sorted(self.detector.languages) if self.detector.languages else None,
             "pattern_timeout": pattern_timeout,
         }
 
@@ -128,11 +130,11 @@ def clean(data: str | bytes, *, url: str | None = None, **options: Any) -> Clean
 
 @lru_cache(maxsize=8)
 def _cached_cleaner(frozen: tuple) -> Cleaner:
-    return Cleaner(**{k: list(v) if k == "rules" else v for k, v in frozen})
+    return Cleaner(**{k: list(v) if k in ("rules", "languages") else v for k, v in frozen})
 
 
 def _freeze(options: dict[str, Any]) -> tuple:
-    return tuple(sorted((k, tuple(map(str, v)) if k == "rules" else v) for k, v in options.items()))
+    return tuple(sorted((k, tuple(map(str, v)) if k in ("rules", "languages") else v) for k, v in options.items()))
 
 
 def error_result(exc: BaseException, data: object, url: str | None = None) -> CleanResult:

@@ -189,12 +189,17 @@ def make_backend(backend: str | Backend | None = None) -> Backend:
 
 
 class Detector:
-    """Script rules plus a statistical backend; one per `Cleaner`, loaded once."""
+    """Script rules plus a statistical backend; one per `Cleaner`, loaded once.
 
-    def __init__(self, backend: str | Backend | None = None) -> None:
+    ``languages`` narrows the answers to the languages a crawl is known to hold
+    (a run whose script none of them is written in keeps its script's choices).
+    """
+
+    def __init__(self, backend: str | Backend | None = None, languages: Iterable[str] | None = None) -> None:
         self._backend_arg = backend
         self._backend: Backend | None = None
         self._lock = threading.Lock()
+        self.languages = frozenset(languages) if languages else None
 
     @property
     def name(self) -> str:
@@ -215,7 +220,7 @@ class Detector:
         pending = []
         seen: dict[str, Counter[str]] = {}  # script -> languages of its long runs so far
         for run in runs:
-            candidates = _candidates(run)
+            candidates = self._narrow(run, _candidates(run))
             if candidates is not None and len(candidates) <= 1:
                 run.lang = candidates[0] if candidates else UNDETERMINED
                 run.confidence = 0.99 if candidates else 0.0
@@ -236,6 +241,16 @@ class Detector:
                 run.lang, run.confidence = lang, round(confidence * 0.5, 4)
             else:
                 run.lang, run.confidence = _fallback(run, candidates), 0.2
+
+    def _narrow(self, run: Run, candidates: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if self.languages is None or candidates == ():
+            return candidates
+        if candidates is None:
+            same_script = (lambda lang: lang not in _NON_LATIN) if run.script == "Latn" else (lambda lang: True)
+            narrowed = tuple(sorted(lang for lang in self.languages if same_script(lang)))
+        else:
+            narrowed = tuple(lang for lang in candidates if lang in self.languages)
+        return narrowed or candidates
 
     def _classify(
         self, run: Run, candidates: tuple[str, ...] | None, settled: str | None = None
@@ -316,13 +331,17 @@ def language_runs(text: str, *, detector: Detector | None = None) -> list[Run]:
     return runs
 
 
-def detect_language(text: str, *, backend: str | Backend | None = None) -> str:
+def detect_language(
+    text: str, *, backend: str | Backend | None = None, languages: Iterable[str] | None = None
+) -> str:
     """ISO 639-1 code of the text's main language, or ``"und"`` where it has no letters.
 
     >>> detect_language("Это сайт использует куки")
     'ru'
+    >>> detect_language("Ćwiczenia", languages=["pl", "cs", "en"])
+    'pl'
     """
-    detector = default_detector() if backend is None else _detector_for(backend)
+    detector = _detector_for(backend or DEFAULT_BACKEND, languages)
     runs = script_runs(text)
     detector.tag(runs)
     return majority_language(runs)[0]
@@ -335,10 +354,10 @@ def default_detector() -> Detector:
     return _detector_for(DEFAULT_BACKEND)
 
 
-def _detector_for(backend: str | Backend) -> Detector:
-    key = backend if isinstance(backend, str) else id(backend)
+def _detector_for(backend: str | Backend, languages: Iterable[str] | None = None) -> Detector:
+    key = (backend if isinstance(backend, str) else id(backend), frozenset(languages or ()))
     if key not in _DETECTORS:
-        _DETECTORS[key] = Detector(backend)
+        _DETECTORS[key] = Detector(backend, languages)
     return _DETECTORS[key]
 
 

@@ -46,6 +46,7 @@ class Segment:
 class CleanResult:
     """What `clean` returns: the article and how it was made.
 
+    >>> from cleaner import clean
     >>> r = clean("Headline\\n\\nFirst paragraph.\\n\\nРеклама\\n\\nSecond paragraph.")
     >>> r.title, r.text
     ('Headline', 'First paragraph.\\n\\nSecond paragraph.')
