@@ -20,7 +20,7 @@ demo: install
 	@$(VENV)/bin/clean $(SEED)
 	@echo
 	@echo "== what was removed, and by which rule"
-	@$(VENV)/bin/clean --format json $(SEED) | $(PY) -c 'import json,sys; r=json.load(sys.stdin); [print(f"{x[\"category\"]:17} {x[\"rule\"]:32} {x[\"lang\"]}  {x[\"text\"][:60]!r}") for x in r["removed"]]'
+	@$(VENV)/bin/clean --format json $(SEED) | $(PY) -c 'import json, sys; [print("{:17} {:34} {}  {!r}".format(x["category"], x["rule"], x["lang"], x["text"][:60])) for x in json.load(sys.stdin)["removed"]]'
 
 test: install
 	$(PY) -m pytest

@@ -88,3 +88,10 @@ def test_html_file_stdin_and_json_all_work():
     assert data["provenance"]["input_kind"] == "html"
     assert {"ai_image_label", "ai_image_caption", "reactions", "related", "cookie_consent"} <= {
         r["category"] for r in data["removed"]}
+
+
+def test_a_reader_that_goes_away_is_no_error():
+    command = f"{sys.executable} -m cleaner.cli --format json {SEED} {SEED} {SEED} | head -c 10"
+    done = subprocess.run(command, shell=True, capture_output=True, cwd=ROOT, check=False)
+    assert done.stdout == b'{\n  "schem'
+    assert b"Traceback" not in done.stderr
