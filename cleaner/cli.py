@@ -1,23 +1,28 @@
 """The `clean` command-line filter: parse arguments, hand over to `Cleaner`.
 
-    clean page.txt                      article text on stdout
-    cat page.html | clean --format json one JSON object
-    clean --format jsonl *.html         one line per input
+    clean page.txt                        article text on stdout
+    cat page.html | clean --format json   one JSON object
+    clean --format jsonl *.html           one line per input
+    clean crawl.jsonl --jobs 2 > out.jsonl    JSON Lines records (html/text, url, id)
+    clean crawl.warc.gz > out.jsonl       HTML responses of a WARC file
 
-Exit status: 0 all inputs cleaned, 1 some failed (each still gets an error
+Exit status: 0 every input cleaned, 1 some failed (each still gets an error
 record in JSON modes, a one-line message on stderr in text mode), 2 usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from . import __name__ as _package
-from .core import Cleaner, error_result, versions
+from .batch import Fields, Record, clean_records, output_dict, read_inputs
+from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
 from .result import CleanResult
@@ -28,9 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="clean",
         description="Clean scraped news pages (HTML or text): article text with provenance.",
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="input pages; none or '-' reads stdin")
-    parser.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
-                        help="text: the article; json: one object per input; jsonl: one line per input")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="pages, JSON Lines or WARC files; none or '-' reads stdin")
+    parser.add_argument("--format", choices=("text", "json", "jsonl"),
+                        help="text: the article; json: one object per input; jsonl: one line per input "
+                             "(default: jsonl for JSON Lines and WARC input, else text)")
+    parser.add_argument("--input", choices=("auto", "page", "jsonl", "warc"), default="auto",
+                        help="what the inputs are (default: by file name: .jsonl, .warc[.gz], else a page)")
+    parser.add_argument("--html-field", default="html", help="JSON Lines field with the HTML (default: html)")
+    parser.add_argument("--text-field", default="text", help="field with plain text, used when the HTML field is absent")
+    parser.add_argument("--url-field", default="url", help="field with the page's address (default: url)")
+    parser.add_argument("--id-field", default="id", help="field carried through as the record's id (default: id)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes (default: the number of cores for batches, 1 for a single page)")
+    parser.add_argument("--errors", metavar="FILE", help="write error records to FILE instead of the output")
+    parser.add_argument("--progress", action="store_true",
+                        help="progress bar and summary on stderr even when it is not a terminal")
     parser.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="an extra rule pack (TOML); repeat for several")
     parser.add_argument("--no-builtin-rules", action="store_true", help="use only the packs given by --rules")
@@ -38,8 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="statistical language backend (default: py3langid)")
     parser.add_argument("--languages", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
                         metavar="xx,yy", help="only these languages (ISO 639-1) are answered where a script allows")
-    parser.add_argument("--url", help="the page's address, recorded in metadata")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
+    parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
     parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")
     return parser
 
@@ -54,54 +71,101 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        print("clean: --jobs must be 1 or more", file=sys.stderr)
+        return 2
     try:
         cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
                           languages=args.languages)
-    except CleanerError as exc:
+    except (CleanerError, ValueError) as exc:
         print(f"clean: {exc}", file=sys.stderr)
         return 2
-    failed = 0
-    for name in args.files or ["-"]:
-        result = _clean_one(cleaner, name, args)
-        failed += result.error is not None
-        _emit(result, name, args.format, sys.stdout)
-    return 1 if failed else 0
-
-
-def _clean_one(cleaner: Cleaner, name: str, args: argparse.Namespace) -> CleanResult:
-    label = "<stdin>" if name == "-" else name
-    data: bytes | None = None
+    names = args.files or ["-"]
+    batch = len(names) > 1 or args.input in ("jsonl", "warc") or any(_is_collection(n) for n in names)
+    fmt = args.format or ("jsonl" if args.input in ("jsonl", "warc") or any(_is_collection(n) for n in names)
+                          else "text")
+    jobs = args.jobs or ((os.cpu_count() or 1) if batch and not args.debug else 1)
+    fields = Fields(args.html_field, args.text_field, args.url_field, args.id_field)
+    records = _with_url(read_inputs(names, args.input, fields), args.url)
+    show = args.progress or sys.stderr.isatty()
+    errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
+    tally = Tally()
     try:
-        data = sys.stdin.buffer.read() if name == "-" else _read(name)
-        return cleaner.clean(data, args.url, name=label)
-    except (CleanerError, OSError) as exc:
-        if args.debug:
-            raise
-        result = error_result(exc, data, args.url)
-        if isinstance(exc, OSError):
-            result.error["message"] = f"{label}: cannot read: {exc.strerror or exc}"
-        result.error["input"] = label
-        return result
+        for record, result in _progress(_cleaned(cleaner, records, jobs, args.debug), show):
+            tally.add(result)
+            _emit(record, result, fmt, errors if result.error and errors else sys.stdout)
+    finally:
+        if errors:
+            errors.close()
+    if show:
+        print(f"clean: {tally}", file=sys.stderr)
+    return 1 if tally.failed else 0
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+def _cleaned(cleaner: Cleaner, records: Iterator[Record], jobs: int, debug: bool):
+    if not debug:
+        return clean_records(cleaner, records, jobs)
+    # --debug: no safety net, the first failure stops with its traceback.
+    return ((r, cleaner.clean(_readable(r), r.url, headers=r.headers, name=r.source)) for r in records)
 
 
-def _emit(result: CleanResult, name: str, fmt: str, out: TextIO) -> None:
-    if result.error is not None and fmt == "text":
-        print(f"clean: {result.error['message']}", file=sys.stderr)
-        return
-    if fmt == "json":
-        out.write(result.to_json(indent=2) + "\n")
-    elif fmt == "jsonl":
-        out.write(result.to_json() + "\n")
-    else:
+def _readable(record: Record) -> str | bytes:
+    if record.error:
+        raise CleanerError(record.error)
+    return record.data
+
+
+def _with_url(records: Iterator[Record], url: str | None) -> Iterator[Record]:
+    for record in records:
+        if url and record.url is None:
+            record.url = url
+        yield record
+
+
+def _is_collection(name: str) -> bool:
+    from .batch import JSONL_SUFFIXES, WARC_SUFFIXES
+
+    return name.lower().endswith(JSONL_SUFFIXES + WARC_SUFFIXES)
+
+
+def _progress(pairs, show: bool):
+    if not show:
+        return pairs
+    from tqdm import tqdm
+
+    return tqdm(pairs, unit=" records", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
+class Tally:
+    """Counts for the closing summary line."""
+
+    def __init__(self) -> None:
+        self.records = self.failed = 0
+        self.removed: Counter[str] = Counter()
+
+    def add(self, result: CleanResult) -> None:
+        self.records += 1
+        self.failed += result.error is not None
+        self.removed.update(r.category for r in result.removed)
+
+    def __str__(self) -> str:
+        removed = ", ".join(f"{category} {n}" for category, n in sorted(self.removed.items())) or "nothing"
+        return (f"{self.records} records, {self.records - self.failed} cleaned, {self.failed} failed; "
+                f"removed: {removed}")
+
+
+def _emit(record: Record, result: CleanResult, fmt: str, out: TextIO) -> None:
+    if fmt == "text":
+        if result.error is not None:
+            print(f"clean: {result.error['message']}", file=sys.stderr)
+            return
         parts = [result.title] if result.title else []
         if result.text:
             parts.append(result.text)
         out.write("\n\n".join(parts) + "\n")
+        return
+    obj = output_dict(record, result)
+    out.write(json.dumps(obj, ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n")
 
 
 if __name__ == "__main__":

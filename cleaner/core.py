@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .detect import Backend, Detector, detect
-from .errors import CleanerError
+from .errors import InputError
 from .extract import extract
 from .load import load
 from .normalise import normalise
@@ -24,7 +24,7 @@ from .rules import PATTERN_TIMEOUT, RulePack, RuleSet, builtin_packs, load_pack
 
 _DEPENDENCIES = ("trafilatura", "ftfy", "regex", "py3langid", "langdetect")
 
-Record = str | bytes | Mapping[str, Any]
+Record = Any  # str | bytes | Mapping[str, Any] | cleaner.batch.Record
 
 
 class Cleaner:
@@ -92,18 +92,23 @@ class Cleaner:
         return build_result(doc, provenance)
 
     def clean_record(self, record: Record) -> CleanResult:
-        """Like `clean`, but a failure becomes an error result instead of an exception."""
-        data, url, headers = _unpack(record)
+        """Like `clean`, but any failure becomes an error result instead of an exception.
+
+        A record is a page (str or bytes), a mapping with ``html`` or ``text``
+        and optionally ``url`` and ``headers``, or a `cleaner.batch.Record`.
+        """
+        data, url, headers, name, problem = _unpack(record)
         try:
-            return self.clean(data, url, headers=headers)
-        except CleanerError as exc:
-            return error_result(exc, data, url)
+            if problem:
+                raise InputError(problem)
+            return self.clean(data, url, headers=headers, name=name)
+        except Exception as exc:  # noqa: BLE001 - in a batch nothing is lost, not even to a bug
+            return error_result(exc, data, url, name)
 
     def clean_many(self, records: Iterable[Record], jobs: int = 1, chunk: int = 64) -> Iterator[CleanResult]:
         """Clean records in order; a record that fails becomes an error result, never lost.
 
-        A record is a page (str or bytes) or a mapping with ``html`` or ``text``
-        and optionally ``url`` and ``headers``.  With ``jobs > 1`` worker
+        Records are as for `clean_record`.  With ``jobs > 1`` worker
         processes each load the packs and detector once; input is read a window
         at a time, so memory stays flat however long the input.
         """
@@ -137,8 +142,8 @@ def _freeze(options: dict[str, Any]) -> tuple:
     return tuple(sorted((k, tuple(map(str, v)) if k in ("rules", "languages") else v) for k, v in options.items()))
 
 
-def error_result(exc: BaseException, data: object, url: str | None = None) -> CleanResult:
-    """A result that stands for a record that could not be cleaned."""
+def error_result(exc: BaseException, data: object, url: str | None = None, name: str | None = None) -> CleanResult:
+    """A result that stands for a record that could not be cleaned; its message names the input."""
     if isinstance(data, str):
         digest = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
     elif isinstance(data, (bytes, bytearray)):
@@ -148,8 +153,13 @@ def error_result(exc: BaseException, data: object, url: str | None = None) -> Cl
     return CleanResult(
         metadata={"url": url} if url else {},
         provenance={"input_sha256": digest, "versions": versions()},
-        error={"type": type(exc).__name__, "message": str(exc)},
+        error={"type": type(exc).__name__, "message": _named(str(exc) or type(exc).__name__, name)},
     )
+
+
+def _named(message: str, name: str | None) -> str:
+    first_line = message.splitlines()[0] if message else message
+    return first_line if not name or first_line.startswith(name) else f"{name}: {first_line}"
 
 
 @lru_cache(maxsize=1)
@@ -167,11 +177,15 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def _unpack(record: Record) -> tuple[Any, str | None, Mapping[str, str] | None]:
+def _unpack(record: Record) -> tuple[Any, str | None, Mapping[str, str] | None, str | None, str | None]:
+    """(data, url, headers, name for messages, why it could not be read)."""
     if isinstance(record, Mapping):
         data = record.get("html", record.get("text"))
-        return data, record.get("url"), record.get("headers")
-    return record, None, None
+        problem = None if data is not None else "record has no 'html' or 'text' field"
+        return data, record.get("url"), record.get("headers"), record.get("url"), problem
+    if isinstance(record, (str, bytes, bytearray)):
+        return record, None, None, None, None
+    return record.data, record.url, record.headers, record.source or None, record.error
 
 
 _WORKER: Cleaner | None = None

@@ -77,7 +77,18 @@ def load(
         text = text[1:]
     if not text.strip():
         raise EmptyInputError(f"{name}: input is empty or whitespace only")
+    if _looks_binary(text):
+        raise BinaryInputError(f"{name}: binary data (control characters), not a page")
     return Loaded(text, sniff_kind(text), encoding, source, digest)
+
+
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
+BINARY_CONTROL_SHARE = 0.05  # text with more control characters than this is not text
+
+
+def _looks_binary(text: str) -> bool:
+    head = text[:_SNIFF]
+    return len(_CONTROL.findall(head)) > len(head) * BINARY_CONTROL_SHARE
 
 
 def sniff_kind(text: str) -> str:

@@ -28,11 +28,12 @@ def test_text_format_prints_title_and_article():
 
 
 def test_stdin_and_file_give_the_same_json():
-    from_file = run("--format", "json", str(SEED))
-    from_stdin = run("--format", "json", stdin=SEED.read_bytes())
-    assert from_file.stdout == from_stdin.stdout
-    data = json.loads(from_file.stdout)
-    assert data["schema"] == "cleaner/1" and data["language"] == "en"
+    from_file = json.loads(run("--format", "json", str(SEED)).stdout)
+    from_stdin = json.loads(run("--format", "json", stdin=SEED.read_bytes()).stdout)
+    assert (from_file.pop("id"), from_file.pop("input")) == (str(SEED), str(SEED))
+    assert (from_stdin.pop("id"), from_stdin.pop("input")) == ("<stdin>", "<stdin>")
+    assert from_file == from_stdin
+    assert from_file["schema"] == "cleaner/1" and from_file["language"] == "en"
 
 
 def test_jsonl_gives_one_line_per_input_and_failures_still_get_a_record(tmp_path):
@@ -42,7 +43,8 @@ def test_jsonl_gives_one_line_per_input_and_failures_still_get_a_record(tmp_path
     assert done.returncode == 1
     records = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert len(records) == 4
-    assert [r.get("error", {}).get("type") for r in records] == [None, "EmptyInputError", "FileNotFoundError", None]
+    assert [r.get("error", {}).get("type") for r in records] == [None, "EmptyInputError", "InputError", None]
+    assert [r["position"] for r in records] == [0, 1, 2, 3]
     assert records[1]["error"]["message"] == f"{empty}: input is empty or whitespace only"
     assert records[2]["error"]["message"].startswith(f"{tmp_path / 'missing.txt'}: cannot read")
 
@@ -85,7 +87,7 @@ def test_html_file_stdin_and_json_all_work():
     assert as_file.stdout == as_stdin.stdout
     assert as_file.stdout.decode().startswith("Chile and Argentina sign pact to share Andean glacier water")
     data = json.loads(run("--format", "json", str(HTML_PAGE)).stdout)
-    assert data["provenance"]["input_kind"] == "html"
+    assert data["provenance"]["input_kind"] == "html" and data["id"] == str(HTML_PAGE)
     assert {"ai_image_label", "ai_image_caption", "reactions", "related", "cookie_consent"} <= {
         r["category"] for r in data["removed"]}
 

@@ -66,3 +66,8 @@ def test_binary_formats_are_refused(data):
 )
 def test_html_is_sniffed(text, kind):
     assert load(text).kind == kind
+
+
+def test_binary_bytes_that_arrived_as_text_are_refused():
+    with pytest.raises(BinaryInputError, match=r"^rec: binary data \(control characters\)"):
+        load("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", name="rec")

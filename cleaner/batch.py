@@ -1,0 +1,185 @@
+"""Many pages in, one result per page out, in input order; nothing lost.
+
+Readers turn a stream into `Record`s: page files, JSON Lines (the page in
+``html``, else ``text``; the address in ``url``; ``id`` carried through; other
+fields passed through under ``fields``) and WARC (response records, read with
+warcio).  A record that cannot be read (a line that is not JSON, a missing
+field, a truncated WARC) is still a `Record`, with its ``error`` set: it
+becomes an error result in its place, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import itertools
+import os
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .core import Cleaner
+from .result import CleanResult
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+@dataclass
+class Record:
+    """One page to clean, and where it came from."""
+
+    position: int  # 0-based, over the whole batch
+    data: str | bytes | None
+    url: str | None = None
+    id: Any = None
+    headers: dict[str, str] | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # other input fields, passed through
+    source: str = ""
+    error: str | None = None  # why the record could not be read
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Where a JSON Lines record keeps its page, address and id."""
+
+    html: str = "html"
+    text: str = "text"
+    url: str = "url"
+    id: str = "id"
+
+
+def parse_jsonl_line(line: str | bytes, position: int, source: str, fields: Fields = Fields()) -> Record:
+    """One JSON Lines record; a broken line or a missing page field is an error record."""
+    where = f"{source}:{position + 1}"
+    try:
+        obj = json.loads(line)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Record(position, None, source=where, error=f"{where}: not a JSON object: {exc}")
+    if not isinstance(obj, dict):
+        return Record(position, None, source=where, error=f"{where}: not a JSON object")
+    page_field = fields.html if fields.html in obj else fields.text
+    data = obj.get(page_field)
+    rest = {k: v for k, v in obj.items() if k not in (fields.html, fields.text, fields.url, fields.id)}
+    record = Record(position, data, obj.get(fields.url), obj.get(fields.id), None, rest, where)
+    if data is None:
+        record.error = f"{where}: no {fields.html!r} or {fields.text!r} field"
+    elif not isinstance(data, str):
+        record.error = f"{where}: field {page_field!r} is {type(data).__name__}, not a string"
+    return record
+
+
+def read_jsonl(stream: IO[bytes], source: str, start: int = 0, fields: Fields = Fields()) -> Iterator[Record]:
+    """Records from a JSON Lines stream, one line at a time (blank lines skipped)."""
+    position = start
+    for line in stream:
+        if line.strip():
+            yield parse_jsonl_line(line, position, source, fields)
+            position += 1
+
+
+def read_warc(stream: IO[bytes], source: str, start: int = 0) -> Iterator[Record]:
+    """HTML response records of a WARC file (plain or gzip), read with warcio.
+
+    A truncated or corrupt archive ends with an error record at the point
+    where reading failed; the records before it are kept.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    position = start
+    try:
+        for warc_record in ArchiveIterator(stream):
+            if warc_record.rec_type != "response":
+                continue
+            http = warc_record.http_headers
+            content_type = http.get_header("Content-Type") if http else None
+            if content_type and not any(t in content_type.lower() for t in ("html", "text/plain", "xml")):
+                continue  # images, scripts, feeds of other kinds: not pages
+            where = f"{source}@{warc_record.rec_headers.get_header('WARC-Record-ID') or position}"
+            body = warc_record.content_stream().read()
+            if getattr(warc_record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length
+                raise EOFError(f"record {where} is cut short")
+            yield Record(
+                position,
+                body,
+                url=warc_record.rec_headers.get_header("WARC-Target-URI"),
+                id=warc_record.rec_headers.get_header("WARC-Record-ID"),
+                headers={"Content-Type": content_type} if content_type else None,
+                source=where,
+            )
+            position += 1
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+        yield Record(position, None, source=source, error=f"{source}: unreadable WARC after {position - start} records: {exc}")
+
+
+def read_inputs(paths: Iterable[str], kind: str = "auto", fields: Fields = Fields()) -> Iterator[Record]:
+    """Records from every input in turn; ``-`` is stdin; ``kind`` is page, jsonl, warc or auto."""
+    import sys
+
+    position = 0
+    for name in paths:
+        label = "<stdin>" if name == "-" else name
+        what = _kind(name, kind)
+        try:
+            if name == "-":
+                stream = sys.stdin.buffer
+            elif what == "page":
+                yield Record(position, Path(name).read_bytes(), id=name, source=name)
+                position += 1
+                continue
+            else:
+                stream = _open(name)
+        except OSError as exc:
+            yield Record(position, None, id=name, source=label, error=f"{label}: cannot read: {exc.strerror or exc}")
+            position += 1
+            continue
+        if what == "page":
+            yield Record(position, stream.read(), id=label, source=label)
+            position += 1
+            continue
+        reader = read_jsonl(stream, label, position, fields) if what == "jsonl" else read_warc(stream, label, position)
+        for record in reader:
+            position = record.position + 1
+            yield record
+
+
+def clean_records(cleaner: Cleaner, records: Iterable[Record], jobs: int = 1) -> Iterator[tuple[Record, CleanResult]]:
+    """Each record with its result, in order; workers read a window at a time."""
+    ahead, behind = itertools.tee(records)
+    return zip(behind, cleaner.clean_many(ahead, jobs=jobs))
+
+
+def output_dict(record: Record, result: CleanResult) -> dict[str, Any]:
+    """The cleaner/1 object for a batch record: where it came from first, then the result."""
+    result_dict = result.to_dict()
+    out = {"schema": result_dict.pop("schema"), "id": record.id, "position": record.position, "input": record.source}
+    out.update(result_dict)
+    if record.fields:
+        out["fields"] = record.fields
+    return out
+
+
+def _kind(name: str, kind: str) -> str:
+    if kind != "auto":
+        return kind
+    lower = name.lower()
+    if lower.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if lower.endswith(WARC_SUFFIXES):
+        return "warc"
+    return "page"
+
+
+def _open(name: str) -> IO[bytes]:
+    path = Path(name)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+    if name.endswith(".jsonl.gz"):
+        import gzip
+
+        return io.BufferedReader(gzip.open(path, "rb"))
+    return path.open("rb")  # warcio reads gzip WARCs itself
