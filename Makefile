@@ -9,10 +9,11 @@ SEED := fixtures/seeds/000_f72e3418c6e8cf22.txt
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The integrations' extras are installed too: their tests run in `make test`.
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,scrapy]'
 	touch $(STAMP)
 
 demo: install

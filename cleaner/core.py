@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -105,7 +105,7 @@ class Cleaner:
         except Exception as exc:  # noqa: BLE001 - in a batch nothing is lost, not even to a bug
             return error_result(exc, data, url, name)
 
-    def clean_many(self, records: Iterable[Record], jobs: int = 1, chunk: int = 64) -> Iterator[CleanResult]:
+    def clean_many(self, records: Iterable[Record], jobs: int = 1, chunk: int = 32) -> Iterator[CleanResult]:
         """Clean records in order; a record that fails becomes an error result, never lost.
 
         Records are as for `clean_record`.  With ``jobs > 1`` worker
@@ -117,10 +117,19 @@ class Cleaner:
             return
         from multiprocessing import get_context
 
+        # At most this many records are read ahead of the one being written:
+        # the pool's feeder thread waits on the semaphore, so memory stays flat.
+        in_flight = threading.BoundedSemaphore(jobs * chunk)
+
+        def feed() -> Iterator[Record]:
+            for record in records:
+                in_flight.acquire()
+                yield record
+
         with get_context("spawn").Pool(jobs, initializer=_worker_init, initargs=(self._init,)) as pool:
-            records = iter(records)
-            while window := list(itertools.islice(records, jobs * chunk)):
-                yield from pool.imap(_worker_clean, window, chunksize=max(1, chunk // 4))
+            for result in pool.imap(_worker_clean, feed(), chunksize=max(1, chunk // 8)):
+                in_flight.release()
+                yield result
 
 
 def clean(data: str | bytes, *, url: str | None = None, **options: Any) -> CleanResult:

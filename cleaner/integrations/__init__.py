@@ -1,0 +1,1 @@
+"""Optional glue between `cleaner` and other tools; each module imports its tool."""

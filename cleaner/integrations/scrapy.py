@@ -1,0 +1,191 @@
+"""A Scrapy item pipeline that cleans the page an item carries.
+
+The spider puts the page (``response.body``, bytes or str) in an item field;
+the pipeline adds the ``cleaner/1`` result beside it and drops the items that
+hold no article.  Enable it in the project's ``settings.py``::
+
+    ITEM_PIPELINES = {"cleaner.integrations.scrapy.CleanerPipeline": 300}
+
+    CLEANER_INPUT_FIELD = "html"      # the page; when missing, "text" is tried
+    CLEANER_URL_FIELD = "url"
+    CLEANER_HEADERS_FIELD = "headers"  # optional HTTP headers: Content-Type's charset
+    CLEANER_OUTPUT_FIELD = "cleaned"  # receives CleanResult.to_dict()
+    CLEANER_TEXT_FIELD = None         # e.g. "article_text" to also get the text alone
+    CLEANER_RULES = ["packs/my-site.toml"]
+    CLEANER_LANGUAGES = ["ru", "uk", "en"]  # None: every language the detector knows
+    CLEANER_DROP_EMPTY = True         # drop items whose article comes out empty
+    CLEANER_DROP_FAILED = True        # False: keep them, the error result in CLEANER_OUTPUT_FIELD
+
+and in the spider::
+
+    def parse_article(self, response):
+        yield {
+            "url": response.url,
+            "html": response.body,
+            "headers": {"Content-Type": response.headers.get("Content-Type", b"").decode("latin-1")},
+        }
+
+Dropped items raise one `DropItem` subclass per reason, so the crawl's stats
+count them apart (``item_dropped_reasons_count/EmptyArticle`` and so on):
+
+- `NoPageField`: the item holds neither the input field nor ``text``;
+- `CleaningFailed`: the cleaner refused the page (binary data, empty input,
+  a rule pattern past its time limit), when ``CLEANER_DROP_FAILED`` is true;
+- `EmptyArticle`: nothing of the page was article text, when
+  ``CLEANER_DROP_EMPTY`` is true.
+
+Items may be dicts, `scrapy.Item` subclasses (declare the output field, and
+the text field if set) or anything else `itemadapter` knows.  Cleaning runs in
+the reactor thread, one page at a time, with one `Cleaner` (packs and language
+models loaded once) per pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+try:
+    from itemadapter import ItemAdapter
+    from scrapy.exceptions import DropItem
+    from scrapy.http import Response
+except ImportError as exc:  # pragma: no cover - only without the extra
+    raise ImportError(
+        f"cleaner.integrations.scrapy needs Scrapy ({exc}); "
+        "install the scrapy extra: pip install 'cleaner[scrapy]'"
+    ) from exc
+
+from ..core import Cleaner, error_result
+from ..errors import CleanerError
+from ..result import CleanResult
+
+__all__ = ["CleanerPipeline", "CleaningFailed", "EmptyArticle", "NoPageField"]
+
+FALLBACK_INPUT_FIELD = "text"
+
+
+class NoPageField(DropItem):
+    """The item has no field holding the page."""
+
+
+class CleaningFailed(DropItem):
+    """The cleaner could not clean the page (binary data, empty input, rule timeout)."""
+
+
+class EmptyArticle(DropItem):
+    """The page was cleaned and no article text was left."""
+
+
+class CleanerPipeline:
+    """Clean each item's page with one `Cleaner`; see the module docstring for settings."""
+
+    def __init__(
+        self,
+        *,
+        input_field: str = "html",
+        url_field: str = "url",
+        headers_field: str | None = "headers",
+        output_field: str = "cleaned",
+        text_field: str | None = None,
+        rules: Sequence[str] = (),
+        languages: Sequence[str] | None = None,
+        drop_empty: bool = True,
+        drop_failed: bool = True,
+        cleaner: Cleaner | None = None,
+    ) -> None:
+        self.input_field = input_field
+        self.url_field = url_field
+        self.headers_field = headers_field
+        self.output_field = output_field
+        self.text_field = text_field
+        self.drop_empty = drop_empty
+        self.drop_failed = drop_failed
+        # Built here, once: a bad rule pack stops the crawl before it starts,
+        # with the pack's file, rule and problem in the message.
+        self.cleaner = cleaner if cleaner is not None else Cleaner(rules=list(rules), languages=languages)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanerPipeline:
+        settings = crawler.settings
+        languages = settings.get("CLEANER_LANGUAGES")
+        return cls(
+            input_field=settings.get("CLEANER_INPUT_FIELD") or "html",
+            url_field=settings.get("CLEANER_URL_FIELD") or "url",
+            headers_field=settings.get("CLEANER_HEADERS_FIELD", "headers") or None,
+            output_field=settings.get("CLEANER_OUTPUT_FIELD") or "cleaned",
+            text_field=settings.get("CLEANER_TEXT_FIELD") or None,
+            rules=settings.getlist("CLEANER_RULES", []),
+            languages=settings.getlist("CLEANER_LANGUAGES") if languages else None,
+            drop_empty=settings.getbool("CLEANER_DROP_EMPTY", True),
+            drop_failed=settings.getbool("CLEANER_DROP_FAILED", True),
+        )
+
+    # `spider` has a default so that Scrapy 2.14+ calls this without it (no
+    # deprecation warning) while older versions still pass it.
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        adapter = ItemAdapter(item)
+        url = adapter.get(self.url_field)
+        label = str(url) if url else "item without a url"
+        data = _first_present(adapter, self.input_field, FALLBACK_INPUT_FIELD)
+        if data is None:
+            raise NoPageField(
+                f"{label}: no {self.input_field!r} or {FALLBACK_INPUT_FIELD!r} field holding the page"
+            )
+        headers = _headers(adapter.get(self.headers_field) if self.headers_field else None)
+        if isinstance(data, Response):
+            headers = headers or _headers(data.headers)
+            data = data.body
+        try:
+            result = self.cleaner.clean(data, url or None, headers=headers, name=label)
+        except CleanerError as exc:
+            if self.drop_failed:
+                raise CleaningFailed(_one_line(str(exc))) from exc
+            result = error_result(exc, data, url or None)
+        else:
+            if self.drop_empty and not result.text.strip():
+                raise EmptyArticle(f"{label}: no article text left after cleaning")
+        self._store(adapter, result)
+        return item
+
+    def _store(self, adapter: ItemAdapter, result: CleanResult) -> None:
+        values = {self.output_field: result.to_dict()}
+        if self.text_field:
+            values[self.text_field] = result.text
+        for field, value in values.items():
+            try:
+                adapter[field] = value
+            except KeyError as exc:
+                raise KeyError(
+                    f"{type(adapter.item).__name__} has no field {field!r} for the cleaner's output; "
+                    f"declare {field} = scrapy.Field() or change the CLEANER_ setting"
+                ) from exc
+
+
+def _first_present(adapter: ItemAdapter, *fields: str) -> Any:
+    for field in fields:
+        value = adapter.get(field)
+        if value is not None:
+            return value
+    return None
+
+
+def _headers(raw: Any) -> dict[str, str] | None:
+    """HTTP headers as str to str: Scrapy `Headers`, or a mapping with bytes or list values."""
+    if not raw or not isinstance(raw, Mapping):
+        return None
+    out = {}
+    for key, value in raw.items():
+        if isinstance(value, (list, tuple)):
+            if not value:
+                continue
+            value = value[0]
+        out[_text(key)] = _text(value)
+    return out or None
+
+
+def _text(value: Any) -> str:
+    return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
