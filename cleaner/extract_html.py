@@ -44,7 +44,13 @@ _LONG_LEAF_BLOCKS = etree.XPath(
     "//body//*[self::p or self::div][not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 )
 
-PRUNE_MAX_CHARS = 120  # an element longer than this is never a phrase
+PRUNE_MAX_CHARS = 120
+# A share or advertising label takes the small box it heads (its buttons, the ad slot).
+BOX_CATEGORIES = {"share", "advertising", "newsletter"}
+BOX_MAX_CHARS = 200
+HEADLINE_SEARCH_BLOCKS = 8  # the headline repeated is looked for among the first blocks
+HEADLINE_EXTRA_CHARS = 80  # room beside it for a section name and a date
+FURNITURE_MAX_CHARS = 80  # a line above the headline longer than this is not furniture  # an element longer than this is never a phrase
 CONTAINER_MAX_SHARE = 0.3  # a pruned container holds at most this share of the page's text
 CAPTION_MAX_CHARS = 400
 
@@ -64,7 +70,7 @@ _BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
 @dataclass
 class _Pruned:
     text: str
-    path: str
+    path: str | None
     rule: str
     category: str
     lang: str
@@ -89,9 +95,32 @@ def extract_html(loaded: Loaded, rules=None) -> Document:
         title = metadata.pop("title", None)
     if extracted is not None and extracted.body is not None:
         pieces = list(_body_blocks(extracted.body))
-    if title and pieces and _same(pieces[0][0], title):
-        pieces = pieces[1:]  # the headline repeated as the first heading
-    return _document(title, pieces, pruned, metadata)
+    pieces, furniture = _headline_furniture(pieces, title)
+    return _document(title, pieces, furniture + pruned, metadata)
+
+
+def _headline_furniture(pieces: list, title: str | None) -> tuple[list, list[_Pruned]]:
+    """The headline repeated in the body, and the short lines above it (kicker, breadcrumb, date).
+
+    The title is kept apart; a block that repeats it, alone or with a section
+    name and a date beside it, goes, and so do short lines before it: article
+    text does not come before its own headline.
+    """
+    if not title:
+        return pieces, []
+    key = " ".join(title.casefold().split())
+    for index, (text, _, _) in enumerate(pieces[:HEADLINE_SEARCH_BLOCKS]):
+        folded = " ".join(text.casefold().split())
+        if key in folded and len(folded) <= len(key) + HEADLINE_EXTRA_CHARS:
+            above = pieces[:index]
+            if all(len(t) <= FURNITURE_MAX_CHARS for t, _, _ in above):
+                dropped = [
+                    _Pruned(t, None, "markup/headline-furniture", "navigation", "und", "drop_block")
+                    for t, _, _ in above + [pieces[index]] if not _same(t, title)
+                ]
+                return pieces[index + 1:], dropped
+            break
+    return pieces, []
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -300,6 +329,10 @@ def _phrase_elements(body, rules, page_chars: int, title_text: str) -> list:
                 found.append((box, rule.name, rule.category, lang, rule.action))
         elif rule.action == "drop_caption" and (caption := _caption_of(element, title_text)) is not None:
             found.append((caption, rule.name, "ai_image_caption", lang, "drop_caption"))
+        elif rule.category in BOX_CATEGORIES and (
+            box := _section_container(element, text, page_chars, BOX_MAX_CHARS)
+        ) is not None:
+            found.append((box, rule.name, rule.category, lang, rule.action))  # "Teilen" and its buttons
         else:
             found.append((element, rule.name, rule.category, lang, rule.action))
     return found
@@ -309,15 +342,17 @@ def _small(element, page_chars: int) -> bool:
     return len(_STRING(element)) <= page_chars * CONTAINER_MAX_SHARE
 
 
-def _section_container(heading, heading_text: str, page_chars: int):
+def _section_container(heading, heading_text: str, page_chars: int, max_chars: int | None = None):
     """The box a chrome heading titles: the smallest ancestor that holds more than
-    the heading and starts with it, if it is small next to the page and holds no
-    headline.  A box that merely contains the word somewhere is not its section."""
+    the heading and starts with it, if it is small next to the page (and within
+    ``max_chars``) and holds no headline.  A box that merely contains the word
+    somewhere is not its section."""
     node = heading
     while (parent := node.getparent()) is not None and parent.tag not in ("body", "html"):
         text = _squash(parent)
         if len(text) > len(heading_text):
-            if text.startswith(heading_text) and _small(parent, page_chars) and not parent.xpath(_HEADLINE):
+            small = _small(parent, page_chars) and (max_chars is None or len(text) <= max_chars)
+            if text.startswith(heading_text) and small and not parent.xpath(_HEADLINE):
                 return parent
             return None
         node = parent

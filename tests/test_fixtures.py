@@ -14,11 +14,9 @@ SCHEMA = json.loads((ROOT / "cleaner" / "schema" / "cleaner-1.schema.json").read
 PAGES = fixture_pages()
 TEXT_PAGES = [p for p in PAGES if p.suffix == ".txt"]
 HTML_PAGES = [p for p in PAGES if p.suffix == ".html"]
-# Div-soup pages where some chrome still gets through (known, tracked in the
-# issue notes): a kicker/title/date header trafilatura merges into one block,
-# share buttons named after networks, photo credits and view counters.
-# strict: a page that starts passing must be moved out of this list.
-CHROME_LEFT = {"divsoup_de_ui_over_en", "divsoup_ru_ui_over_en", "divsoup_uk_ui_over_ru"}
+# Pages where some chrome is known to get through; strict, so a page that
+# starts passing must be taken out of this list.
+CHROME_LEFT: set[str] = set()
 
 
 def _id(page: Path) -> str:
