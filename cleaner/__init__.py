@@ -14,8 +14,10 @@ from .errors import (
     CleanerError,
     EmptyInputError,
     InputError,
+    InputTooLargeError,
     RulePackError,
     RuleTimeoutError,
+    TooDeepError,
 )
 from .result import SCHEMA, CleanResult, Segment
 from .rules import RulePack, load_pack
@@ -29,12 +31,14 @@ __all__ = [
     "CleanerError",
     "EmptyInputError",
     "InputError",
+    "InputTooLargeError",
     "Removal",
     "Run",
     "RulePack",
     "RulePackError",
     "RuleTimeoutError",
     "Segment",
+    "TooDeepError",
     "clean",
     "detect_language",
     "error_result",

@@ -25,6 +25,7 @@ from .batch import Fields, Record, clean_records, output_dict, read_inputs
 from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
+from .load import MAX_BYTES
 from .result import CleanResult
 
 
@@ -55,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="statistical language backend (default: py3langid)")
     parser.add_argument("--languages", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
                         metavar="xx,yy", help="only these languages (ISO 639-1) are answered where a script allows")
+    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+                        help=f"refuse inputs larger than N bytes (default {MAX_BYTES:,}; 0: no limit)")
     parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
     parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
     parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")
@@ -76,7 +79,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     try:
         cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
-                          languages=args.languages)
+                          languages=args.languages, max_bytes=args.max_bytes)
     except (CleanerError, ValueError) as exc:
         print(f"clean: {exc}", file=sys.stderr)
         return 2

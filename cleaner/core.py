@@ -17,7 +17,7 @@ from typing import Any
 from .detect import Backend, Detector, detect
 from .errors import InputError
 from .extract import extract
-from .load import load
+from .load import MAX_BYTES, load
 from .normalise import normalise
 from .result import CleanResult, build_result
 from .rules import PATTERN_TIMEOUT, RulePack, RuleSet, builtin_packs, load_pack
@@ -43,19 +43,22 @@ class Cleaner:
         detector: str | Backend | None = None,
         languages: Sequence[str] | None = None,
         pattern_timeout: float = PATTERN_TIMEOUT,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         packs = builtin_packs() if builtin_rules else []
         packs += [r if isinstance(r, RulePack) else load_pack(r) for r in rules]
         self.packs = packs
         self.rules = RuleSet(packs, timeout=pattern_timeout)
+        self.max_bytes = max_bytes
         self.detector = Detector(detector, languages)
         self._init = {"rules": list(rules), "builtin_rules": builtin_rules, "detector": detector,
-                      "languages": languages, "pattern_timeout": pattern_timeout}
+                      "languages": languages, "pattern_timeout": pattern_timeout, "max_bytes": max_bytes}
         self.options = {
             "builtin_rules": builtin_rules,
             "detector": self.detector.name,
             "languages": sorted(self.detector.languages) if self.detector.languages else None,
             "pattern_timeout": pattern_timeout,
+            "max_bytes": max_bytes,
         }
 
     def clean(
@@ -71,7 +74,7 @@ class Cleaner:
         Raises a `CleanerError` subclass whose message starts with ``name``
         (default: the url, else ``<input>``).
         """
-        loaded = load(data, headers=headers, name=name or url or "<input>")
+        loaded = load(data, headers=headers, name=name or url or "<input>", max_bytes=self.max_bytes)
         doc = extract(loaded, self.rules)
         if url and "url" not in doc.metadata:
             doc.metadata["url"] = url

@@ -3,7 +3,9 @@
     CleanerError
     ├── InputError          the page itself cannot be cleaned
     │   ├── EmptyInputError     nothing but whitespace
-    │   └── BinaryInputError    not text (an image, an archive, random bytes)
+    │   ├── BinaryInputError    not text (an image, an archive, random bytes)
+    │   ├── InputTooLargeError  over the size limit (``max_bytes``)
+    │   └── TooDeepError        HTML nested deeper than the parser reads
     └── RulePackError       a rule pack is unusable (bad TOML, unknown action, bad regex)
         └── RuleTimeoutError    a rule's pattern ran past its time limit
 
@@ -27,6 +29,14 @@ class EmptyInputError(InputError):
 
 class BinaryInputError(InputError):
     """The input is binary data, not a page."""
+
+
+class InputTooLargeError(InputError):
+    """The input is larger than the configured limit."""
+
+
+class TooDeepError(InputError):
+    """The HTML nests elements deeper than the parser can read."""
 
 
 class RulePackError(CleanerError, ValueError):

@@ -29,6 +29,7 @@ import regex
 from lxml import etree
 
 from .document import Block, Document, Removal
+from .errors import TooDeepError
 from .load import Loaded
 
 # trafilatura settings chosen by bench/scrapinghub.py (see bench/RESULTS.md).
@@ -44,6 +45,7 @@ _LONG_LEAF_BLOCKS = etree.XPath(
     "//body//*[self::p or self::div][not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 )
 
+PARSER_MAX_DEPTH = 256  # libxml2 stops building the tree deeper than this
 PRUNE_MAX_CHARS = 120
 # A share or advertising label takes the small box it heads (its buttons, the ad slot).
 BOX_CATEGORIES = {"share", "advertising", "newsletter"}
@@ -95,8 +97,26 @@ def extract_html(loaded: Loaded, rules=None) -> Document:
         title = metadata.pop("title", None)
     if extracted is not None and extracted.body is not None:
         pieces = list(_body_blocks(extracted.body))
+    if not pieces and (depth := nesting_depth(loaded.text)) > PARSER_MAX_DEPTH:
+        raise TooDeepError(f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {PARSER_MAX_DEPTH}")
     pieces, furniture = _headline_furniture(pieces, title)
     return _document(title, pieces, furniture + pruned, metadata)
+
+
+_TAG = regex.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+
+
+def nesting_depth(html: str) -> int:
+    """How deep the page's elements nest, by its tags (asked only when extraction found nothing)."""
+    depth = deepest = 0
+    for closing, tag, self_closing in _TAG.findall(html):
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and tag.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _headline_furniture(pieces: list, title: str | None) -> tuple[list, list[_Pruned]]:

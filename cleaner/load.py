@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .errors import BinaryInputError, EmptyInputError, InputError
+from .errors import BinaryInputError, EmptyInputError, InputError, InputTooLargeError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
@@ -34,6 +34,9 @@ _HTML_START = regex.compile(
 )
 _HTML_TAGS = regex.compile(r"</?(?:p|div|span|a|br|h[1-6]|li|article|section|figure|img)\b[^>]*>", regex.I)
 _SNIFF = 4096
+# The largest page accepted: real news pages are well under 5 MB of HTML; a
+# bigger input is a dump or an attack, and parsing it would hold a worker for minutes.
+MAX_BYTES = 10_000_000
 
 # Magic numbers of formats a crawler drags in that are never pages.
 _BINARY_MAGIC = (
@@ -49,6 +52,7 @@ class Loaded:
     encoding: str | None  # None when the caller gave str
     encoding_source: str  # "str" | "bom" | "http-header" | "meta" | "utf-8" | "detected"
     sha256: str
+    name: str = "<input>"  # for messages
 
 
 def load(
@@ -56,6 +60,7 @@ def load(
     *,
     headers: Mapping[str, str] | None = None,
     name: str = "<input>",
+    max_bytes: int = MAX_BYTES,
 ) -> Loaded:
     """Decode ``data`` and tell whether it is HTML or text.
 
@@ -64,6 +69,9 @@ def load(
     >>> load(b"<html><body><p>Hi</p></body></html>").encoding_source
     'utf-8'
     """
+    size = len(data) if not isinstance(data, str) else len(data.encode("utf-8", "surrogatepass"))
+    if max_bytes and size > max_bytes:
+        raise InputTooLargeError(f"{name}: input is {size:,} bytes, over the limit of {max_bytes:,} (max_bytes)")
     if isinstance(data, str):
         digest = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
         text, encoding, source = data, None, "str"
@@ -79,7 +87,7 @@ def load(
         raise EmptyInputError(f"{name}: input is empty or whitespace only")
     if _looks_binary(text):
         raise BinaryInputError(f"{name}: binary data (control characters), not a page")
-    return Loaded(text, sniff_kind(text), encoding, source, digest)
+    return Loaded(text, sniff_kind(text), encoding, source, digest, name)
 
 
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")

@@ -11,7 +11,7 @@ SEED = (FIXTURES / "seeds" / "000_f72e3418c6e8cf22.txt").read_text(encoding="utf
 def test_public_names_are_exactly_these():
     assert sorted(cleaner.__all__) == sorted([
         "SCHEMA", "Backend", "BinaryInputError", "CleanResult", "Cleaner", "CleanerError", "EmptyInputError",
-        "InputError", "Removal", "Run", "RulePack", "RulePackError", "RuleTimeoutError", "Segment", "clean",
+        "InputError", "InputTooLargeError", "Removal", "Run", "RulePack", "RulePackError", "RuleTimeoutError", "Segment", "TooDeepError", "clean",
         "detect_language", "error_result", "language_runs", "load_pack",
     ])
     assert all(hasattr(cleaner, name) for name in cleaner.__all__)

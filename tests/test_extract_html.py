@@ -76,3 +76,18 @@ def test_page_metadata_comes_from_its_declared_tags():
     assert result.metadata == {
         "author": "Anna Lee", "date": "2025-03-04", "site": "Вестник", "url": "https://example.org/b"}
     assert result.title == "Council approves budget"
+
+
+def test_html_nested_past_what_the_parser_reads_is_a_clear_error():
+    import pytest
+
+    from cleaner import TooDeepError
+
+    deep = "<html><body>" + "<div>" * 10_000 + "<p>Deep text.</p>" + "</div>" * 10_000 + "</body></html>"
+    with pytest.raises(TooDeepError, match=r"^deep\.html: HTML nested 10,003 levels deep; the parser reads 256$"):
+        clean(deep, url="deep.html")
+
+
+def test_one_five_megabyte_line_without_spaces_is_cleaned_as_one_block():
+    result = clean("x" * 5_000_000)
+    assert len(result.text) == 5_000_000 and result.removed == []

@@ -71,3 +71,10 @@ def test_html_is_sniffed(text, kind):
 def test_binary_bytes_that_arrived_as_text_are_refused():
     with pytest.raises(BinaryInputError, match=r"^rec: binary data \(control characters\)"):
         load("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", name="rec")
+
+
+def test_an_input_over_the_size_limit_is_refused_before_any_work():
+    from cleaner.errors import InputTooLargeError
+
+    with pytest.raises(InputTooLargeError, match=r"^big\.html: input is 2,000,001 bytes, over the limit of 2,000,000"):
+        load(b"<p>" + b"x" * 1_999_998, name="big.html", max_bytes=2_000_000)
