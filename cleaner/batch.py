@@ -84,23 +84,32 @@ def read_jsonl(stream: IO[bytes], source: str, start: int = 0, fields: Fields = 
 def read_warc(stream: IO[bytes], source: str, start: int = 0) -> Iterator[Record]:
     """HTML response records of a WARC file (plain or gzip), read with warcio.
 
-    A truncated or corrupt archive ends with an error record at the point
-    where reading failed; the records before it are kept.
+    A truncated or corrupt archive ends with an error record where the damage
+    begins; the records before it are kept, none after it is trusted.
     """
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     position = start
+
+    def broken(problem: object) -> Record:
+        return Record(position, None, source=source, error=f"{source}: unreadable WARC after {position - start} records: {problem}")
+
+    damage = _gzip_damage(stream)
     try:
-        for warc_record in ArchiveIterator(stream):
-            if warc_record.rec_type != "response":
-                continue
+        archive = ArchiveIterator(stream)
+        for warc_record in archive:
             http = warc_record.http_headers
             content_type = http.get_header("Content-Type") if http else None
-            if content_type and not any(t in content_type.lower() for t in ("html", "text/plain", "xml")):
-                continue  # images, scripts, feeds of other kinds: not pages
+            page = warc_record.rec_type == "response" and (
+                not content_type or any(t in content_type.lower() for t in ("html", "text/plain", "xml"))
+            )  # not images, scripts or feeds of other kinds
+            body = warc_record.content_stream().read() if page else b""
+            # The offset is known once the record is read (warcio reads to its end to tell).
+            if damage and archive.get_record_offset() >= damage[0]:
+                break
+            if not page:
+                continue
             where = f"{source}@{warc_record.rec_headers.get_header('WARC-Record-ID') or position}"
-            body = warc_record.content_stream().read()
             if getattr(warc_record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length
                 raise EOFError(f"record {where} is cut short")
             yield Record(
@@ -112,8 +121,44 @@ def read_warc(stream: IO[bytes], source: str, start: int = 0) -> Iterator[Record
                 source=where,
             )
             position += 1
-    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
-        yield Record(position, None, source=source, error=f"{source}: unreadable WARC after {position - start} records: {exc}")
+    except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input; none may end the batch
+        yield broken(exc)
+        return
+    if damage:
+        yield broken(damage[1])
+
+
+def _gzip_damage(stream: IO[bytes]) -> tuple[int, str] | None:
+    """Where a gzip WARC's damage begins (the offset of the member it is in), and what it is.
+
+    warcio reads a member cut short as if it ended there, so each member is
+    checked to end properly first; then the stream is put back at its start.
+    """
+    if not stream.seekable():
+        return None
+    offset = 0
+    try:
+        if stream.read(2) != b"\x1f\x8b":
+            return None
+        stream.seek(0)
+        member, fed, pos = zlib.decompressobj(31), False, 0
+        while chunk := stream.read(1 << 20):
+            while chunk:
+                member.decompress(chunk)
+                fed = True
+                if not member.eof:
+                    pos += len(chunk)
+                    break
+                pos += len(chunk) - len(member.unused_data)
+                offset, chunk = pos, member.unused_data
+                member, fed = zlib.decompressobj(31), False
+        if fed and not member.eof:
+            return offset, "compressed data ends inside a record"
+    except (OSError, zlib.error) as exc:
+        return offset, str(exc)
+    finally:
+        stream.seek(0)
+    return None
 
 
 def read_inputs(paths: Iterable[str], kind: str = "auto", fields: Fields = Fields()) -> Iterator[Record]:

@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="worker processes (default: the number of cores for batches, 1 for a single page)")
     parser.add_argument("--errors", metavar="FILE", help="write error records to FILE instead of the output")
+    parser.add_argument("--report", metavar="FILE",
+                        help="also write an HTML report to FILE: each page's kept text and removed pieces with "
+                             "the rule, category and language of each (kept in memory: for hundreds of pages)")
     parser.add_argument("--progress", action="store_true",
                         help="progress bar and summary on stderr even when it is not a terminal")
     parser.add_argument("--rules", action="append", default=[], metavar="FILE",
@@ -91,15 +94,29 @@ def _run(args: argparse.Namespace) -> int:
     fields = Fields(args.html_field, args.text_field, args.url_field, args.id_field)
     records = _with_url(read_inputs(names, args.input, fields), args.url)
     show = args.progress or sys.stderr.isatty()
+    report: list[tuple[str, CleanResult]] | None = None
+    if args.report:
+        try:  # a report that cannot be written fails before any work, not after
+            open(args.report, "w", encoding="utf-8").close()
+        except OSError as exc:
+            print(f"clean: {args.report}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        report = []
     errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
     tally = Tally()
     try:
         for record, result in _progress(_cleaned(cleaner, records, jobs, args.debug), show):
             tally.add(result)
+            if report is not None:
+                report.append((record.source or str(record.id), result))
             _emit(record, result, fmt, errors if result.error and errors else sys.stdout)
     finally:
         if errors:
             errors.close()
+    if report is not None:
+        from .report import write_report
+
+        write_report(args.report, report)
     if show:
         print(f"clean: {tally}", file=sys.stderr)
     return 1 if tally.failed else 0

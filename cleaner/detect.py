@@ -305,13 +305,14 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
 
 
 def detect(doc: Document, detector: Detector) -> Document:
-    """Tag every run, block and the document with a language and a confidence."""
+    """Tag every run, block (the title too) and the document with a language and a confidence."""
+    tagged = doc.blocks + ([doc.title] if doc.title is not None else [])
     runs = []
-    for block in doc.blocks:
+    for block in tagged:
         block.runs = script_runs(block.text, block.start)
         runs.extend(block.runs)
     detector.tag(runs)
-    for block in doc.blocks:
+    for block in tagged:
         block.lang, block.confidence = majority_language(block.runs)
     article = [b for b in doc.blocks if sum(r.letters for r in b.runs) >= ARTICLE_MIN_LETTERS]
     doc.language, doc.language_confidence = majority_language(

@@ -148,3 +148,12 @@ class _IterStream(io.RawIOBase):
         n = min(len(buffer), len(self._rest))
         buffer[:n], self._rest = self._rest[:n], self._rest[n:]
         return n
+
+
+def test_a_warc_cut_anywhere_loses_no_record_silently():
+    data = warc_bytes(PAGES[:1] + PAGES[2:])
+    first = len(warc_bytes(PAGES[:1]))
+    for cut in range(first + 1, len(data), 97):
+        records = list(read_warc(io.BytesIO(data[:cut]), "cut.warc.gz"))
+        assert records[0].error is None
+        assert len(records) == 2 and records[1].error, cut

@@ -91,3 +91,9 @@ def test_html_nested_past_what_the_parser_reads_is_a_clear_error():
 def test_one_five_megabyte_line_without_spaces_is_cleaned_as_one_block():
     result = clean("x" * 5_000_000)
     assert len(result.text) == 5_000_000 and result.removed == []
+
+
+def test_the_title_has_its_language():
+    result = clean(page(f"<div class='body'>{paragraphs()}</div>"))
+    (title,) = [s for s in result.segments if s.kind == "title"]
+    assert (title.text, title.lang) == ("Council approves budget", "en")
