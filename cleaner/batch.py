@@ -17,7 +17,7 @@ import os
 import json
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +26,16 @@ from .result import CleanResult
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Where a JSON Lines record keeps its page, address and id."""
+
+    html: str = "html"
+    text: str = "text"
+    url: str = "url"
+    id: str = "id"
 
 
 @dataclass
@@ -42,19 +52,22 @@ class Record:
     error: str | None = None  # why the record could not be read
 
 
-@dataclass(frozen=True)
-class Fields:
-    """Where a JSON Lines record keeps its page, address and id."""
+@dataclass
+class Line:
+    """A JSON Lines record not parsed yet: workers parse it, the reader only splits lines."""
 
-    html: str = "html"
-    text: str = "text"
-    url: str = "url"
-    id: str = "id"
+    position: int
+    raw: bytes
+    source: str
+    fields: Fields = field(default_factory=lambda: Fields())
+
+    def parse(self) -> Record:
+        return parse_jsonl_line(self.raw, self.position, self.source, self.fields)
 
 
 def parse_jsonl_line(line: str | bytes, position: int, source: str, fields: Fields = Fields()) -> Record:
     """One JSON Lines record; a broken line or a missing page field is an error record."""
-    where = f"{source}:{position + 1}"
+    where = source if source.endswith(f":{position + 1}") else f"{source}:{position + 1}"
     try:
         obj = json.loads(line)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -72,12 +85,19 @@ def parse_jsonl_line(line: str | bytes, position: int, source: str, fields: Fiel
     return record
 
 
-def read_jsonl(stream: IO[bytes], source: str, start: int = 0, fields: Fields = Fields()) -> Iterator[Record]:
-    """Records from a JSON Lines stream, one line at a time (blank lines skipped)."""
+def read_jsonl(
+    stream: IO[bytes], source: str, start: int = 0, fields: Fields = Fields(), lazy: bool = False
+) -> Iterator[Record | Line]:
+    """Records from a JSON Lines stream, one line at a time (blank lines skipped).
+
+    ``lazy`` leaves each line unparsed (a `Line`): with worker processes,
+    parsing is theirs, and the reading process only splits lines.
+    """
     position = start
-    for line in stream:
-        if line.strip():
-            yield parse_jsonl_line(line, position, source, fields)
+    for raw in stream:
+        if raw.strip():
+            line = Line(position, raw, f"{source}:{position + 1}", fields)
+            yield line if lazy else line.parse()
             position += 1
 
 
@@ -161,7 +181,9 @@ def _gzip_damage(stream: IO[bytes]) -> tuple[int, str] | None:
     return None
 
 
-def read_inputs(paths: Iterable[str], kind: str = "auto", fields: Fields = Fields()) -> Iterator[Record]:
+def read_inputs(
+    paths: Iterable[str], kind: str = "auto", fields: Fields = Fields(), lazy: bool = False
+) -> Iterator[Record | Line]:
     """Records from every input in turn; ``-`` is stdin; ``kind`` is page, jsonl, warc or auto."""
     import sys
 
@@ -186,16 +208,56 @@ def read_inputs(paths: Iterable[str], kind: str = "auto", fields: Fields = Field
             yield Record(position, stream.read(), id=label, source=label)
             position += 1
             continue
-        reader = read_jsonl(stream, label, position, fields) if what == "jsonl" else read_warc(stream, label, position)
+        reader = read_jsonl(stream, label, position, fields, lazy) if what == "jsonl" else read_warc(stream, label, position)
         for record in reader:
             position = record.position + 1
             yield record
 
 
-def clean_records(cleaner: Cleaner, records: Iterable[Record], jobs: int = 1) -> Iterator[tuple[Record, CleanResult]]:
-    """Each record with its result, in order; workers read a window at a time."""
-    ahead, behind = itertools.tee(records)
-    return zip(behind, cleaner.clean_many(ahead, jobs=jobs))
+def clean_records(cleaner: Cleaner, records: Iterable[Record | Line], jobs: int = 1) -> Iterator[tuple[Record, CleanResult]]:
+    """Each record with its result, in order (the page itself is not sent back)."""
+    return cleaner.map(cleaned, records, jobs)
+
+
+def cleaned(cleaner: Cleaner, item: Record | Line) -> tuple[Record, CleanResult]:
+    """Worker side: parse if need be, clean, and return the record without its page."""
+    record = item.parse() if isinstance(item, Line) else item
+    return replace(record, data=None), cleaner.clean_record(record)  # the page need not travel back
+
+
+@dataclass
+class Rendered:
+    """A record's output, made in the worker: what to write, and what to count."""
+
+    output: str
+    error: str | None
+    categories: tuple[str, ...]
+    source: str
+    result: CleanResult | None = None  # kept only when the caller asks (a report)
+
+
+def rendered(cleaner: Cleaner, item: Record | Line, fmt: str = "jsonl", keep: bool = False) -> Rendered:
+    """Worker side: clean and serialise, so the reading process only reads and writes."""
+    return rendering(*cleaned(cleaner, item), fmt, keep)
+
+
+def rendering(record: Record, result: CleanResult, fmt: str, keep: bool = False) -> Rendered:
+    return Rendered(
+        render(record, result, fmt),
+        result.error["message"] if result.error else None,
+        tuple(r.category for r in result.removed),
+        record.source,
+        result if keep else None,
+    )
+
+
+def render(record: Record, result: CleanResult, fmt: str) -> str:
+    """One record as text (title and article) or as its JSON object, newline-terminated."""
+    if fmt == "text":
+        if result.error is not None:
+            return ""
+        return "\n\n".join(filter(None, [result.title, result.text])) + "\n"
+    return json.dumps(output_dict(record, result), ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n"
 
 
 def output_dict(record: Record, result: CleanResult) -> dict[str, Any]:

@@ -13,15 +13,14 @@ record in JSON modes, a one-line message on stderr in text mode), 2 usage.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from functools import partial
 
 from . import __name__ as _package
-from .batch import Fields, Record, clean_records, output_dict, read_inputs
+from .batch import Fields, Line, Record, Rendered, read_inputs, rendered, rendering
 from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
@@ -92,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
                           else "text")
     jobs = args.jobs or ((os.cpu_count() or 1) if batch and not args.debug else 1)
     fields = Fields(args.html_field, args.text_field, args.url_field, args.id_field)
-    records = _with_url(read_inputs(names, args.input, fields), args.url)
+    records = _with_url(read_inputs(names, args.input, fields, lazy=jobs > 1), args.url)
     show = args.progress or sys.stderr.isatty()
     report: list[tuple[str, CleanResult]] | None = None
     if args.report:
@@ -105,11 +104,14 @@ def _run(args: argparse.Namespace) -> int:
     errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
     tally = Tally()
     try:
-        for record, result in _progress(_cleaned(cleaner, records, jobs, args.debug), show):
-            tally.add(result)
+        for item in _progress(_outputs(cleaner, records, jobs, fmt, report is not None, args.debug), show):
+            tally.add(item)
             if report is not None:
-                report.append((record.source or str(record.id), result))
-            _emit(record, result, fmt, errors if result.error and errors else sys.stdout)
+                report.append((item.source, item.result))
+            if item.error and fmt == "text":
+                print(f"clean: {item.error}", file=sys.stderr)
+            else:
+                (errors if item.error and errors else sys.stdout).write(item.output)
     finally:
         if errors:
             errors.close()
@@ -122,22 +124,23 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if tally.failed else 0
 
 
-def _cleaned(cleaner: Cleaner, records: Iterator[Record], jobs: int, debug: bool):
-    if not debug:
-        return clean_records(cleaner, records, jobs)
-    # --debug: no safety net, the first failure stops with its traceback.
-    return ((r, cleaner.clean(_readable(r), r.url, headers=r.headers, name=r.source)) for r in records)
+def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool):
+    """What to write for each record, made by the workers (cleaning and serialising)."""
+    if debug:
+        # No safety net: the first failure stops with its traceback.
+        for item in records:
+            record = item.parse() if isinstance(item, Line) else item
+            if record.error:
+                raise CleanerError(record.error)
+            result = cleaner.clean(record.data, record.url, headers=record.headers, name=record.source)
+            yield rendering(record, result, fmt, keep)
+        return
+    yield from cleaner.map(partial(rendered, fmt=fmt, keep=keep), records, jobs)
 
 
-def _readable(record: Record) -> str | bytes:
-    if record.error:
-        raise CleanerError(record.error)
-    return record.data
-
-
-def _with_url(records: Iterator[Record], url: str | None) -> Iterator[Record]:
+def _with_url(records: Iterator[Record | Line], url: str | None) -> Iterator[Record | Line]:
     for record in records:
-        if url and record.url is None:
+        if url and isinstance(record, Record) and record.url is None:
             record.url = url
         yield record
 
@@ -163,29 +166,15 @@ class Tally:
         self.records = self.failed = 0
         self.removed: Counter[str] = Counter()
 
-    def add(self, result: CleanResult) -> None:
+    def add(self, item: Rendered) -> None:
         self.records += 1
-        self.failed += result.error is not None
-        self.removed.update(r.category for r in result.removed)
+        self.failed += item.error is not None
+        self.removed.update(item.categories)
 
     def __str__(self) -> str:
         removed = ", ".join(f"{category} {n}" for category, n in sorted(self.removed.items())) or "nothing"
         return (f"{self.records} records, {self.records - self.failed} cleaned, {self.failed} failed; "
                 f"removed: {removed}")
-
-
-def _emit(record: Record, result: CleanResult, fmt: str, out: TextIO) -> None:
-    if fmt == "text":
-        if result.error is not None:
-            print(f"clean: {result.error['message']}", file=sys.stderr)
-            return
-        parts = [result.title] if result.title else []
-        if result.text:
-            parts.append(result.text)
-        out.write("\n\n".join(parts) + "\n")
-        return
-    obj = output_dict(record, result)
-    out.write(json.dumps(obj, ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
 """`Cleaner` runs the stages in order; `clean` is the one-call form.
 
-    load -> extract -> detect -> rules -> normalise -> result
+    load -> extract -> repair -> detect -> rules -> normalise -> result
+
+Repair (ftfy, invisible characters) runs before the rules so that they read
+the text as it will come out: chrome in mojibake or with a zero-width space
+inside is still chrome.
 """
 
 from __future__ import annotations
@@ -8,23 +12,24 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .detect import Backend, Detector, detect
 from .errors import InputError
 from .extract import extract
 from .load import MAX_BYTES, load
-from .normalise import normalise
+from .normalise import normalise, repair
 from .result import CleanResult, build_result
 from .rules import PATTERN_TIMEOUT, RulePack, RuleSet, builtin_packs, load_pack
 
 _DEPENDENCIES = ("trafilatura", "ftfy", "regex", "py3langid", "langdetect")
 
 Record = Any  # str | bytes | Mapping[str, Any] | cleaner.batch.Record
+T = TypeVar("T")
 
 
 class Cleaner:
@@ -68,19 +73,23 @@ class Cleaner:
         *,
         headers: Mapping[str, str] | None = None,
         name: str | None = None,
+        kind: str = "auto",
     ) -> CleanResult:
         """Clean one page: HTML or text, as bytes or str.
 
-        Raises a `CleanerError` subclass whose message starts with ``name``
-        (default: the url, else ``<input>``).
+        ``kind`` is "html", "text" or "auto" (sniffed).  Raises a `CleanerError`
+        subclass whose message starts with ``name`` (default: the url, else ``<input>``).
         """
-        loaded = load(data, headers=headers, name=name or url or "<input>", max_bytes=self.max_bytes)
+        if kind not in ("auto", "html", "text"):
+            raise ValueError(f"kind must be 'auto', 'html' or 'text', not {kind!r}")
+        loaded = load(data, headers=headers, name=name or url or "<input>", max_bytes=self.max_bytes, kind=kind)
         doc = extract(loaded, self.rules)
         if url and "url" not in doc.metadata:
             doc.metadata["url"] = url
+        fixes: Counter[str] = Counter()
+        repair(doc, fixes)
         detect(doc, self.detector)
         self.rules.apply(doc)
-        fixes: Counter[str] = Counter()
         normalise(doc, fixes)
         provenance = {
             "input_sha256": loaded.sha256,
@@ -112,25 +121,34 @@ class Cleaner:
         """Clean records in order; a record that fails becomes an error result, never lost.
 
         Records are as for `clean_record`.  With ``jobs > 1`` worker
-        processes each load the packs and detector once; input is read a window
-        at a time, so memory stays flat however long the input.
+        processes each load the packs and detector once; records are read a
+        bounded number ahead, so memory stays flat however long the input.
+        """
+        return self.map(Cleaner.clean_record, records, jobs, chunk)
+
+    def map(self, work: Callable[[Cleaner, Any], T], items: Iterable[Any], jobs: int = 1, chunk: int = 32) -> Iterator[T]:
+        """``work(cleaner, item)`` for every item, in order, in ``jobs`` processes.
+
+        ``work`` must be a module-level function (it travels to the workers by
+        name): whatever it returns comes back, so a worker can also serialise
+        its result and spare the parent that work.
         """
         if jobs <= 1:
-            yield from map(self.clean_record, records)
+            yield from (work(self, item) for item in items)
             return
         from multiprocessing import get_context
 
-        # At most this many records are read ahead of the one being written:
+        # At most this many items are read ahead of the one being returned:
         # the pool's feeder thread waits on the semaphore, so memory stays flat.
         in_flight = threading.BoundedSemaphore(jobs * chunk)
 
-        def feed() -> Iterator[Record]:
-            for record in records:
+        def feed() -> Iterator[tuple[Callable, Any]]:
+            for item in items:
                 in_flight.acquire()
-                yield record
+                yield work, item
 
         with get_context("spawn").Pool(jobs, initializer=_worker_init, initargs=(self._init,)) as pool:
-            for result in pool.imap(_worker_clean, feed(), chunksize=max(1, chunk // 8)):
+            for result in pool.imap(_worker_apply, feed(), chunksize=max(1, chunk // 8)):
                 in_flight.release()
                 yield result
 
@@ -208,6 +226,7 @@ def _worker_init(init: dict[str, Any]) -> None:
     _WORKER = Cleaner(**init)
 
 
-def _worker_clean(record: Record) -> CleanResult:
-    assert _WORKER is not None
-    return _WORKER.clean_record(record)
+def _worker_apply(task: tuple[Callable[[Cleaner, Any], Any], Any]) -> Any:
+    assert _WORKER is not None, "worker used before its initializer ran"
+    work, item = task
+    return work(_WORKER, item)

@@ -10,6 +10,7 @@ so every kept and removed piece points back to where it came from.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 UNDETERMINED = "und"
@@ -63,11 +64,51 @@ class Block:
     runs: list[Run] = field(default_factory=list)
     lang: str = UNDETERMINED
     confidence: float = 0.0
+    # Filled by the repair step (normalise.repair): the text was mended before the
+    # rules read it, so spans inside it are reported as the whole block's span.
+    repaired: bool = False
     # Verdicts, filled by the rules stage.
     dropped: bool = False
     removals: list[Removal] = field(default_factory=list)
+    cuts: list[tuple[int, int]] = field(default_factory=list)  # removed stretches, offsets into ``text``
     # Filled by the normalise stage.
     clean: str = ""
+
+
+    def kept_pieces(self) -> list[tuple[int, int]]:
+        """Offsets (into ``text``) of what the cuts leave, spaces and punctuation at their ends trimmed.
+
+        >>> b = Block("Сообщено ИИ: China and Russia", 0, 29, cuts=[(0, 11)])
+        >>> [b.text[s:e] for s, e in b.kept_pieces()]
+        ['China and Russia']
+        """
+        bounds, pos = [], 0
+        for start, end in sorted(self.cuts):
+            bounds.append((pos, start, pos > 0, True))  # (start, end, after a cut, before a cut)
+            pos = max(pos, end)
+        bounds.append((pos, len(self.text), pos > 0, False))
+        trimmed = []
+        for start, end, after_cut, before_cut in bounds:
+            # Joining marks go only where they touched a cut ("Сообщено ИИ: …"); sentence ends and quotes stay.
+            while start < end and (_joiner(self.text[start]) if after_cut else self.text[start].isspace()):
+                start += 1
+            while end > start and (_joiner(self.text[end - 1]) if before_cut else self.text[end - 1].isspace()):
+                end -= 1
+            if start < end:
+                trimmed.append((start, end))
+        return trimmed
+
+
+_JOINERS = set(":;,|•·/-–—")
+
+
+def _joiner(ch: str) -> bool:
+    return ch.isspace() or ch in _JOINERS or unicodedata.category(ch) == "Cf"
+
+
+def is_separator(ch: str) -> bool:
+    """Space, punctuation, symbols and invisible format characters: what may stand between phrases."""
+    return ch.isspace() or unicodedata.category(ch)[0] in "PSZ" or unicodedata.category(ch) == "Cf"
 
 
 @dataclass
@@ -79,3 +120,4 @@ class Document:
     language_confidence: float = 0.0
     title: Block | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    reason: str | None = None  # why there is no article, when there is none

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
 # A line is blank when it holds only white space, including no-break and
 # zero-width characters that pages use as spacers.
-_LINE = regex.compile(r"[^\n\r\u2028\u2029\x85\x0b\x0c]*(?:\r\n|[\n\r\u2028\u2029\x85\x0b\x0c]|\Z)")
+# U+0085 (NEL) is no line break here: in scraped text it is cp1252's "…" read
+# as Latin-1, which ftfy repairs; splitting there would cut the repair in two.
+_LINE = regex.compile(r"[^\n\r\u2028\u2029\x0b\x0c]*(?:\r\n|[\n\r\u2028\u2029\x0b\x0c]|\Z)")
+# What trims a line: spaces, not every character str.strip() takes (U+0085 is mojibake here).
+_SPACES = " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u200b\ufeff"
 _BLANK = regex.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]*", regex.V1)
 
 # Hard-wrap detection: lines broken at a fixed width (mail, terminals, some feeds).
@@ -60,12 +64,12 @@ def text_blocks(text: str) -> list[Block]:
         if m.start() == m.end():
             break
         line = m.group()
-        body = line.rstrip("\r\n\u2028\u2029\x85\x0b\x0c")
+        body = line.rstrip("\r\n\u2028\u2029\x0b\x0c")
         if _BLANK.fullmatch(body):
             flush()
             continue
-        start = m.start() + (len(body) - len(body.lstrip()))
-        end = m.start() + len(body.rstrip())
+        start = m.start() + (len(body) - len(body.lstrip(_SPACES)))
+        end = m.start() + len(body.rstrip(_SPACES))
         group.append((start, end))
     flush()
     return blocks

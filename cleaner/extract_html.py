@@ -45,6 +45,8 @@ _LONG_LEAF_BLOCKS = etree.XPath(
     "//body//*[self::p or self::div][not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 )
 
+SHORT_EXTRACTION_CHARS = 2000  # only extractions shorter than this are checked for being links and captions
+NON_PROSE_SHARE = 0.8  # extracted text made this much of link texts and captions is no article
 PARSER_MAX_DEPTH = 256  # libxml2 stops building the tree deeper than this
 PRUNE_MAX_CHARS = 120
 # A share or advertising label takes the small box it heads (its buttons, the ad slot).
@@ -100,7 +102,15 @@ def extract_html(loaded: Loaded, rules=None) -> Document:
     if not pieces and (depth := nesting_depth(loaded.text)) > PARSER_MAX_DEPTH:
         raise TooDeepError(f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {PARSER_MAX_DEPTH}")
     pieces, furniture = _headline_furniture(pieces, title)
-    return _document(title, pieces, furniture + pruned, metadata)
+    reason = None
+    if pieces and tree is not None and _links_and_captions(pieces, tree):
+        # A list of links or a gallery: recorded as removed, no article passed off.
+        furniture += [_Pruned(text, None, "markup/not-an-article", "not_article", "und", "drop_block")
+                      for text, _, _ in pieces]
+        pieces, reason = [], "no article: the page is links and captions (a list of links, a gallery)"
+    doc = _document(title, pieces, furniture + pruned, metadata)
+    doc.reason = reason
+    return doc
 
 
 _TAG = regex.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
@@ -117,6 +127,22 @@ def nesting_depth(html: str) -> int:
             depth += 1
             deepest = max(deepest, depth)
     return deepest
+
+
+_NON_PROSE = etree.XPath("//body//a|//body//figcaption")
+_WORD_CHARS = regex.compile(r"\w")
+
+
+def _links_and_captions(pieces: list, tree: etree._Element) -> bool:
+    """Whether what was extracted is made of link texts and captions (asked of short extractions only)."""
+    text = " ".join(t for t, _, _ in pieces)
+    if len(text) > SHORT_EXTRACTION_CHARS:
+        return False
+    letters = len(_WORD_CHARS.findall(text))
+    for element in _NON_PROSE(tree):
+        if piece := _squash(element):
+            text = text.replace(piece, " ")
+    return len(_WORD_CHARS.findall(text)) < letters * (1 - NON_PROSE_SHARE)
 
 
 def _headline_furniture(pieces: list, title: str | None) -> tuple[list, list[_Pruned]]:
@@ -179,6 +205,7 @@ def _document(title: str | None, pieces, pruned: list[_Pruned], metadata: dict[s
         block = Block(text=item.text, start=start, end=end, kind="paragraph", group=group, path=item.path)
         block.dropped = True
         block.removals = [Removal(item.text, item.rule, item.category, item.lang, start, end, item.action)]
+        block.cuts = [(0, len(item.text))]
         blocks.append(block)
     doc = Document(source="".join(parts), input_kind="html", blocks=blocks, metadata=metadata)
     doc.title = doc_title

@@ -61,8 +61,9 @@ def load(
     headers: Mapping[str, str] | None = None,
     name: str = "<input>",
     max_bytes: int = MAX_BYTES,
+    kind: str = "auto",
 ) -> Loaded:
-    """Decode ``data`` and tell whether it is HTML or text.
+    """Decode ``data`` and tell whether it is HTML or text (``kind`` "auto"), or take ``kind`` as said.
 
     >>> load("Hello\\n\\nWorld").kind
     'text'
@@ -87,7 +88,7 @@ def load(
         raise EmptyInputError(f"{name}: input is empty or whitespace only")
     if _looks_binary(text):
         raise BinaryInputError(f"{name}: binary data (control characters), not a page")
-    return Loaded(text, sniff_kind(text), encoding, source, digest, name)
+    return Loaded(text, sniff_kind(text) if kind == "auto" else kind, encoding, source, digest, name)
 
 
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")

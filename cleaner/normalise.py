@@ -3,8 +3,8 @@
 ftfy repairs mojibake and its explanation is kept, so every change can be
 replayed (``ftfy.fixes.apply_plan``).  Settings are gentle for many languages:
 no width folding (it breaks CJK punctuation) and no quote uncurling (« » „ “
-are the text, not noise).  Then Unicode NFC, one kind of space, no invisible
-characters, no soft hyphens, one line per block.
+are the text, not noise).  Then Unicode NFC, no invisible characters, no soft hyphens (`repair`, before the
+rules read the block), then one kind of space and one line per block (`normalise`).
 """
 
 from __future__ import annotations
@@ -24,59 +24,97 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=True,
 )
 
-# Tidying steps after ftfy: (name, pattern, replacement).  Zero-width joiners
-# (U+200C, U+200D) stay: Persian, Indic scripts and emoji need them.
-TIDY_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
+# Character repairs, made before the rules read a block: ftfy, then what no
+# reader sees.  Zero-width joiners (U+200C, U+200D) stay: Persian, Indic
+# scripts and emoji need them.
+REPAIR_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
     ("remove_soft_hyphens", regex.compile("\u00ad"), ""),
     ("remove_invisible", regex.compile("[\u200b\u2060\ufeff\u180e]"), ""),
-    ("remove_control_chars", regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"), ""),
-    ("join_lines", regex.compile(r"[ \t]*(?:\r\n|[\n\r\u2028\u2029\x85])[ \t]*"), " "),
+    ("remove_control_chars", regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"), ""),
+)
+# Tidying, made on what the rules kept: one line, one kind of space.
+TIDY_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
+    ("join_lines", regex.compile(r"[ \t]*(?:\r\n|[\n\r\u2028\u2029\x85\x0b\x0c])[ \t]*"), " "),
     ("unify_spaces", regex.compile(r"[^\S\n ]"), " "),
     ("collapse_spaces", regex.compile(r" {2,}"), " "),
 )
 
 
-def normalise_text(text: str, fixes: Counter[str] | None = None) -> str:
-    """Repair and tidy one piece of text, counting the fixes that changed it.
+def repair_text(text: str, fixes: Counter[str] | None = None) -> str:
+    """ftfy with its explanation counted, then invisible and control characters out.
 
-    >>> normalise_text("caf\\u00c3\\u00a9\\u00a0 au  lait\\u00ad")
+    >>> repair_text("caf\u00c3\u00a9 au\u00ad lait\u200b")
     'café au lait'
     """
     fixes = Counter() if fixes is None else fixes
-    if not text.isascii():
-        fixed, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
-        if fixed != text:
-            for step in explanation or ():
-                fixes[f"ftfy:{step.action}:{step.parameter}"] += 1
-            text = fixed
-    for name, pattern, replacement in TIDY_STEPS:
+    text = _ftfy(text, fixes)
+    cleared = _apply(REPAIR_STEPS, text, fixes)
+    # Invisible characters can hide mojibake from ftfy ("\u00adÂ¡"): once more
+    # without them, so that repairing repaired text changes nothing.
+    return _ftfy(cleared, fixes) if cleared != text else cleared
+
+
+def _ftfy(text: str, fixes: Counter[str]) -> str:
+    if text.isascii() and "&" not in text:  # ASCII text needs ftfy only for HTML entities
+        return text
+    fixed, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
+    if fixed != text:
+        for step in explanation or ():
+            fixes[f"ftfy:{step.action}:{step.parameter}"] += 1
+    return fixed
+
+
+def tidy_text(text: str, fixes: Counter[str] | None = None) -> str:
+    """One line, one kind of space, no space at the ends."""
+    return _apply(TIDY_STEPS, text, Counter() if fixes is None else fixes).strip()
+
+
+def normalise_text(text: str, fixes: Counter[str] | None = None) -> str:
+    """Repair and tidy one piece of text, counting the fixes that changed it.
+
+    >>> normalise_text("caf\u00c3\u00a9\u00a0 au  lait\u00ad")
+    'café au lait'
+    """
+    fixes = Counter() if fixes is None else fixes
+    return tidy_text(repair_text(text, fixes), fixes)
+
+
+def _apply(steps, text: str, fixes: Counter[str]) -> str:
+    for name, pattern, replacement in steps:
         text, count = pattern.subn(replacement, text)
         if count:
             fixes[name] += count
-    return text.strip()
+    return text
+
+
+def repair(doc: Document, fixes: Counter[str]) -> Document:
+    """Mend every block's characters before the rules read it, so they see the text as it comes out.
+
+    A mended block keeps its place, but offsets inside it no longer match the
+    source: its pieces are reported with the whole block's span.
+    """
+    for block in doc.blocks + ([doc.title] if doc.title is not None else []):
+        fixed = repair_text(block.text, fixes)
+        if fixed != block.text:
+            block.text, block.repaired = fixed, True
+    return doc
 
 
 def kept_text(block: Block) -> str:
-    """The block's text with its stripped pieces cut out."""
-    if not block.removals:
+    """The block's text with its stripped pieces (and the punctuation left around them) cut out."""
+    if not block.cuts:
         return block.text
-    pieces, pos = [], 0
-    for removal in sorted(block.removals, key=lambda r: r.start):
-        start = removal.start - block.start
-        pieces.append(block.text[pos:start])
-        pos = max(pos, removal.end - block.start)
-    pieces.append(block.text[pos:])
-    return " ".join(p.strip() for p in pieces if p.strip())
+    return " ".join(block.text[start:end] for start, end in block.kept_pieces())
 
 
 def normalise(doc: Document, fixes: Counter[str]) -> Document:
     """Fill ``Block.clean`` for the title and every kept block; blocks that end up empty are dropped."""
     if doc.title is not None:
-        doc.title.clean = normalise_text(doc.title.text, fixes)
+        doc.title.clean = tidy_text(doc.title.text, fixes)
     for block in doc.blocks:
         if block.dropped:
             continue
-        block.clean = normalise_text(kept_text(block), fixes)
+        block.clean = tidy_text(kept_text(block), fixes)
         if not block.clean:
             block.dropped = True
     return doc

@@ -62,6 +62,7 @@ class CleanResult:
     metadata: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     error: dict[str, str] | None = None
+    reason: str | None = None  # why ``text`` is empty, when it is
 
     @property
     def ok(self) -> bool:
@@ -78,6 +79,8 @@ class CleanResult:
             "metadata": dict(self.metadata),
             "provenance": self.provenance,
         }
+        if self.reason is not None:
+            out["reason"] = self.reason
         if self.error is not None:
             out["error"] = dict(self.error)
         return out
@@ -111,8 +114,15 @@ def build_result(doc: Document, provenance: dict[str, Any]) -> CleanResult:
     body = [b for b in doc.blocks if not b.dropped and b is not title]
     segments = [_segment(b, "title") for b in (title,) if b is not None and b.clean]
     segments += [_segment(b, b.kind) for b in body]
+    text = "\n\n".join(b.clean for b in body)
+    reason = None
+    if not text:
+        reason = doc.reason or (
+            "no article: every block was removed as chrome" if doc.blocks else "no article: the page holds no text"
+        )
     return CleanResult(
-        text="\n\n".join(b.clean for b in body),
+        text=text,
+        reason=reason,
         title=title.clean if title is not None else None,
         language=doc.language,
         segments=segments,
@@ -123,18 +133,18 @@ def build_result(doc: Document, provenance: dict[str, Any]) -> CleanResult:
 
 
 def _segment(block: Block, kind: str) -> Segment:
-    removed = sorted((r.start, r.end) for r in block.removals)
     start, end = block.start, block.end
-    # The kept span: the block less what was stripped from its edges.
-    for r_start, r_end in removed:
-        if r_start <= start < r_end or r_start == start:
-            start = max(start, r_end)
-    for r_start, r_end in reversed(removed):
-        if r_start < end <= r_end or r_end == end:
-            end = min(end, r_start)
-    runs = [r for r in block.runs if r.end > start and r.start < end and r.letters]
+    if block.cuts and not block.repaired and (kept := block.kept_pieces()):
+        # The kept span: the block less what was stripped from its edges.
+        start, end = block.start + kept[0][0], block.start + kept[-1][1]
+    if block.repaired:  # offsets inside mended text are not the source's: the block's span stands for all
+        runs = [r for r in block.runs if r.letters]
+        spans = [(block.start, block.end)] * len(runs)
+    else:
+        runs = [r for r in block.runs if r.end > start and r.start < end and r.letters]
+        spans = [(r.start, r.end) for r in runs]
     mixed = len({r.lang for r in runs}) > 1
-    lang, confidence = majority_language(runs) if block.removals else (block.lang, block.confidence)
+    lang, confidence = majority_language(runs) if block.cuts else (block.lang, block.confidence)
     return Segment(
         text=block.clean,
         lang=lang,
@@ -142,5 +152,5 @@ def _segment(block: Block, kind: str) -> Segment:
         start=start,
         end=end,
         confidence=confidence,
-        runs=[Run(r.text, r.lang, r.start, r.end) for r in runs] if mixed else None,
+        runs=[Run(r.text, r.lang, *span) for r, span in zip(runs, spans)] if mixed else None,
     )

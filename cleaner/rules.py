@@ -34,14 +34,14 @@ from pathlib import Path
 
 import regex
 
-from .detect import ARTICLE_MIN_LETTERS
-from .document import UNDETERMINED, Block, Document, Removal
+from .detect import ARTICLE_MIN_LETTERS, majority_language
+from .document import UNDETERMINED, Block, Document, Removal, is_separator
 from .errors import RulePackError, RuleTimeoutError
 
 CATEGORIES = (
     "ai_image_label", "ai_image_caption", "ai_text_label", "reactions", "related",
     "read_also", "cookie_consent", "newsletter", "share", "advertising", "comments",
-    "navigation", "ui_foreign",
+    "navigation", "ui_foreign", "not_article",
 )
 ACTIONS = ("strip", "drop_caption", "drop_block", "drop_section", "drop_rest")
 MATCHES = ("text", "foreign_language")
@@ -59,7 +59,7 @@ _RULE_KEYS = {"id", "category", "action", "description", "phrases", "patterns", 
 _ID = regex.compile(r"[a-z0-9][a-z0-9-]*")
 _LANG = regex.compile(r"[a-z]{2,3}")
 # What may stand between glued phrases and around them: spaces, punctuation, bullets.
-_SEPARATORS = regex.compile(r"[\s\p{P}\p{S}]*", regex.V1)
+_SEPARATORS = regex.compile(r"[\s\p{P}\p{S}\p{Cf}]*", regex.V1)  # Cf: zero-width and soft hyphen
 _SENTENCE_END = regex.compile(r"[.!?…。！？]\s*\Z")
 _DASHES = regex.compile(r"\p{Pd}")
 _SPACED_DASH = regex.compile(r"\s*-\s*")
@@ -311,8 +311,12 @@ class RuleSet:
                 _drop_all(block, section_rule, section_rule.category, section_rule.action)
             else:
                 self._strip_edges(doc, index)
+                if block.cuts and not block.dropped:
+                    self._judge_rest(block)
         for rule in self._foreign_rules:
             _foreign_blocks(doc, rule)
+        if doc.input_kind == "html":
+            _not_an_article(doc)
         return doc
 
     def _lookup(self, matched: str) -> tuple[Rule, str]:
@@ -421,11 +425,30 @@ class RuleSet:
         head = phrase_key(text[pos:pos + GATE + 2])
         return any(head[:n] in self._heads for n in range(1, GATE + 1))
 
+    def _judge_rest(self, block: Block) -> None:
+        """What is left of a block after its edges were stripped is read as a block of its own.
+
+        "Изображение, созданное ИИRead more: …" loses its label first; the rest
+        is then a read-also line, as it would be on a second pass.
+        """
+        pieces = block.kept_pieces()
+        if len(pieces) != 1:
+            return
+        start, end = pieces[0]
+        rest = Block(block.text[start:end], block.start + start, block.start + end, runs=block.runs)
+        rest.repaired = block.repaired
+        hits = self._whole_block(rest.text) or self._pattern(rest)
+        if hits and all(hit.rule.action in ("strip", "drop_caption", "drop_block") for hit in hits):
+            for hit in hits:
+                _remove(block, start + hit.start, start + hit.end, hit.rule, hit.rule.category, hit.lang,
+                        hit.rule.action)
+            block.dropped = True
+
     def _edge(self, text: str, lo: int, hi: int, at_start: bool) -> _Span | None:
         """A phrase at the start (or end) of ``text[lo:hi]`` that leaves some text beside it."""
         first = _SEPARATORS.match(text, lo, hi).end()
         last = hi
-        while last > first and _is_separator(text[last - 1]):
+        while last > first and is_separator(text[last - 1]):
             last -= 1
         if at_start:
             if not self._may_start(text, first):
@@ -478,10 +501,6 @@ def _is_caption(above: Block, label: Block, grouped: bool) -> bool:
     return len(above.text) <= LONE_CAPTION_MAX_CHARS and len(_SENTENCE_BREAK.findall(above.text.strip())) <= 1
 
 
-def _is_separator(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch)[0] in "PS"
-
-
 def _word_edge(text: str, start: int, end: int) -> bool:
     """A phrase must not begin or end inside a word of the same script."""
     ok_start = start == 0 or _boundary(text, start)
@@ -519,23 +538,17 @@ def _span_language(block: Block, start: int, end: int) -> str:
 
 
 def _remove(block: Block, start: int, end: int, rule: Rule, category: str, lang: str, action: str) -> None:
+    """Record ``block.text[start:end]`` as removed (a repaired block reports its whole span)."""
+    block.cuts.append((start, end))
+    source_start, source_end = (block.start, block.end) if block.repaired else (block.start + start, block.start + end)
     block.removals.append(
-        Removal(
-            text=block.text[start:end],
-            rule=rule.name,
-            category=category,
-            lang=lang,
-            start=block.start + start,
-            end=block.start + end,
-            action=action,
-        )
+        Removal(block.text[start:end], rule.name, category, lang, source_start, source_end, action)
     )
 
 
-def _drop_all(block: Block, rule: Rule, category: str, action: str) -> None:
-    block.removals = [
-        Removal(block.text, rule.name, category, block.lang, block.start, block.end, action)
-    ]
+def _drop_all(block: Block, rule: Rule, category: str, lang_action: str) -> None:
+    block.cuts = [(0, len(block.text))]
+    block.removals = [Removal(block.text, rule.name, category, block.lang, block.start, block.end, lang_action)]
     block.dropped = True
 
 
@@ -572,20 +585,51 @@ def _foreign_blocks(doc: Document, rule: Rule) -> None:
         return
     first, last = article[0], article[-1]
     for i, block in enumerate(blocks):
-        if block.dropped or block.lang in (UNDETERMINED, doc.language):
+        if block.dropped:
             continue
-        text = block.text.strip()
+        # A block that lost a label to a strip is judged by what is left of it.
+        pieces = block.kept_pieces()
+        if len(pieces) != 1:
+            continue
+        start, end = pieces[0]
+        text = block.text[start:end]
+        lang, confidence = majority_language(
+            r for r in block.runs if r.start < block.start + end and r.end > block.start + start
+        )
+        if lang in (UNDETERMINED, doc.language):
+            continue
         if (
             len(text) > (rule.max_chars or 60)
             or len(_WORD.findall(text)) > (rule.max_words or 6)
             or _SENTENCE_END.search(text)
             or _QUOTE_START.match(text)
-            or block.confidence < 0.5
+            or confidence < 0.5
         ):
             continue
         near_chrome = any(0 <= j < len(blocks) and blocks[j].dropped for j in (i - 1, i + 1))
         if near_chrome or i < first or i > last:
-            _drop_all(block, rule, rule.category, rule.action)
+            _remove(block, start, end, rule, rule.category, lang, rule.action)
+            block.dropped = True
+
+
+NOT_ARTICLE = Rule("markup", "not-an-article", "not_article", "drop_block",
+                   "An HTML page with no paragraph of article length: links, a gallery, a login wall.")
+NOT_ARTICLE_MAX_LETTERS = 300  # below this, with no article-length paragraph, a page holds no article
+
+
+def _not_an_article(doc: Document) -> None:
+    """An HTML page whose kept text has no paragraph of article length is no article.
+
+    Its blocks are recorded as removed: nothing passes for an article, nothing vanishes.
+    """
+    kept = [b for b in doc.blocks if not b.dropped]
+    if not kept or any(_letters(b) >= ARTICLE_MIN_LETTERS for b in kept):
+        return
+    if sum(_letters(b) for b in kept) >= NOT_ARTICLE_MAX_LETTERS:
+        return
+    for block in kept:
+        _drop_all(block, NOT_ARTICLE, NOT_ARTICLE.category, NOT_ARTICLE.action)
+    doc.reason = "no article: no paragraph of article length (a list of links, a gallery, a login wall)"
 
 
 def apply_rules(doc: Document, rules: RuleSet) -> Document:

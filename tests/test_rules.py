@@ -143,3 +143,27 @@ def test_a_long_paragraph_ending_in_a_glued_label_keeps_its_text(cleaner):
 def test_a_badge_word_followed_by_a_comma_is_prose(cleaner):
     page = "Headline\n\nAI-generated, the video spread quickly across social networks on Monday."
     assert cleaner.clean(page).removed == []
+
+
+# --- pages that hold no article ---------------------------------------------------
+
+NOT_ARTICLES = {
+    "links": "<ul>" + "".join(f"<li><a href='/n/{i}'>Headline number {i} about the city</a></li>" for i in range(12)) + "</ul>",
+    "gallery": "".join(f"<figure><img src='{i}.jpg'><figcaption>Photo {i} of the parade</figcaption></figure>"
+                       for i in range(8)),
+    "login wall": "<h1>Members only</h1><p>Sign in to continue reading.</p><form><input name='user'>"
+                  "<button>Sign in</button></form>",
+    "all chrome": "<div>Реклама</div><div>Поделиться</div><div id='cookie-banner'>Этот сайт использует куки"
+                  "<button>Принять</button></div>",
+}
+
+
+@pytest.mark.parametrize("kind", NOT_ARTICLES)
+def test_a_page_that_is_no_article_gives_empty_text_and_a_reason(kind):
+    from cleaner import clean
+
+    html = f"<html><head><title>Site</title></head><body>{NOT_ARTICLES[kind]}</body></html>"
+    result = clean(html)
+    assert result.text == "" and result.error is None
+    assert result.reason.startswith("no article: ")
+    assert result.segments == [] or [s.kind for s in result.segments] == ["title"]
