@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import io
-import itertools
 import os
 import json
 import zlib

@@ -22,7 +22,7 @@ from typing import Protocol
 
 import regex
 
-from .document import UNDETERMINED, Block, Document, Run
+from .document import UNDETERMINED, Document, Run
 
 # A run needs this many letters before a statistical backend may choose its
 # language; shorter runs follow the page (see module docstring).  At 12 letters
