@@ -39,10 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default: jsonl for JSON Lines and WARC input, else text)")
     parser.add_argument("--input", choices=("auto", "page", "jsonl", "warc"), default="auto",
                         help="what the inputs are (default: by file name: .jsonl, .warc[.gz], else a page)")
-    parser.add_argument("--html-field", default="html", help="JSON Lines field with the HTML (default: html)")
-    parser.add_argument("--text-field", default="text", help="field with plain text, used when the HTML field is absent")
-    parser.add_argument("--url-field", default="url", help="field with the page's address (default: url)")
-    parser.add_argument("--id-field", default="id", help="field carried through as the record's id (default: id)")
+    add_field_arguments(parser)
+    add_cleaner_arguments(parser)
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="worker processes (default: the number of cores for batches, 1 for a single page)")
     parser.add_argument("--errors", metavar="FILE", help="write error records to FILE instead of the output")
@@ -51,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
                              "the rule, category and language of each (kept in memory: for hundreds of pages)")
     parser.add_argument("--progress", action="store_true",
                         help="progress bar and summary on stderr even when it is not a terminal")
+    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+                        help=f"refuse inputs larger than N bytes (default {MAX_BYTES:,}; 0: no limit)")
+    parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
+    parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
+    parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")
+    return parser
+
+
+def add_cleaner_arguments(parser: argparse.ArgumentParser) -> None:
+    """Rule packs and language options, shared with the Spark job."""
     parser.add_argument("--rules", action="append", default=[], metavar="FILE",
                         help="an extra rule pack (TOML); repeat for several")
     parser.add_argument("--no-builtin-rules", action="store_true", help="use only the packs given by --rules")
@@ -58,12 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="statistical language backend (default: py3langid)")
     parser.add_argument("--languages", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
                         metavar="xx,yy", help="only these languages (ISO 639-1) are answered where a script allows")
-    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
-                        help=f"refuse inputs larger than N bytes (default {MAX_BYTES:,}; 0: no limit)")
-    parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
-    parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
-    parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")
-    return parser
+
+
+def add_field_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where JSON Lines records keep their page, address and id; shared with the Spark job."""
+    parser.add_argument("--html-field", default="html", help="JSON Lines field with the HTML (default: html)")
+    parser.add_argument("--text-field", default="text", help="field with plain text, used when the HTML field is absent")
+    parser.add_argument("--url-field", default="url", help="field with the page's address (default: url)")
+    parser.add_argument("--id-field", default="id", help="field carried through as the record's id (default: id)")
+
+
+def fields_of(args: argparse.Namespace) -> Fields:
+    return Fields(args.html_field, args.text_field, args.url_field, args.id_field)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,8 +104,7 @@ def _run(args: argparse.Namespace) -> int:
     fmt = args.format or ("jsonl" if args.input in ("jsonl", "warc") or any(_is_collection(n) for n in names)
                           else "text")
     jobs = args.jobs or ((os.cpu_count() or 1) if batch and not args.debug else 1)
-    fields = Fields(args.html_field, args.text_field, args.url_field, args.id_field)
-    records = _with_url(read_inputs(names, args.input, fields, lazy=jobs > 1), args.url)
+    records = _with_url(read_inputs(names, args.input, fields_of(args), lazy=jobs > 1), args.url)
     show = args.progress or sys.stderr.isatty()
     report: list[tuple[str, CleanResult]] | None = None
     if args.report:

@@ -398,20 +398,17 @@ class RuleSet:
         text = block.text
         lo, hi = 0, len(text)
         label_at_end = None
-        while m := self._edge(text, lo, hi, at_start=True):
-            rule, lang = self._lookup(m.text)
-            if rule.action not in ("strip", "drop_caption") or not _glued_or_foreign(block, text, m, lang, lo, hi):
-                break
-            _remove(block, m.start, m.end, rule, rule.category, lang, rule.action)
-            lo = m.end
-        while m := self._edge(text, lo, hi, at_start=False):
-            rule, lang = self._lookup(m.text)
-            if rule.action not in ("strip", "drop_caption") or not _glued_or_foreign(block, text, m, lang, lo, hi):
-                break
-            _remove(block, m.start, m.end, rule, rule.category, lang, rule.action)
-            hi = m.start
-            if rule.action == "drop_caption":
-                label_at_end = rule
+        for at_start in (True, False):
+            while m := self._edge(text, lo, hi, at_start):
+                rule, lang = self._lookup(m.text)
+                if rule.action not in ("strip", "drop_caption") or not _glued_or_foreign(block, text, m, lang, lo, hi):
+                    break
+                _remove(block, m.start, m.end, rule, rule.category, lang, rule.action)
+                if at_start:
+                    lo = m.end
+                else:
+                    hi = m.start
+                    label_at_end = rule if rule.action == "drop_caption" else label_at_end
         rest = text[lo:hi]
         if _SEPARATORS.fullmatch(rest):
             block.dropped = bool(block.removals)

@@ -87,8 +87,9 @@ from functools import partial
 from typing import Any
 
 from cleaner.batch import WARC_SUFFIXES, Fields, Record, output_dict, parse_jsonl_line, read_warc
+from cleaner.cli import add_cleaner_arguments, add_field_arguments, fields_of
 from cleaner.core import Cleaner
-from cleaner.detect import BACKENDS, make_backend
+from cleaner.detect import make_backend
 
 __all__ = [
     "OUTPUT_SCHEMA_FIELDS",
@@ -354,17 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output-format", choices=("jsonl", "parquet"), default="jsonl")
     parser.add_argument("--overwrite", action="store_true", help="replace the output directory if it exists")
     parser.add_argument("--partitions", type=int, metavar="N", help="clean in N partitions")
-    parser.add_argument("--rules", action="append", default=[], metavar="FILE",
-                        help="an extra rule pack (TOML), read on the driver; repeat for several")
-    parser.add_argument("--no-builtin-rules", action="store_true", help="use only the packs given by --rules")
-    parser.add_argument("--detector", choices=sorted(BACKENDS), default=None,
-                        help="statistical language backend (default: py3langid)")
-    parser.add_argument("--languages", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
-                        metavar="xx,yy", help="only these languages (ISO 639-1) are answered where a script allows")
-    parser.add_argument("--html-field", default="html", help="JSON Lines field with the HTML (default: html)")
-    parser.add_argument("--text-field", default="text", help="field with plain text, used when the HTML field is absent")
-    parser.add_argument("--url-field", default="url", help="field with the page's address (default: url)")
-    parser.add_argument("--id-field", default="id", help="field carried through as the record's id (default: id)")
+    add_cleaner_arguments(parser)  # --rules files are read on the driver and sent with the job
+    add_field_arguments(parser)
     parser.add_argument("--master", help="Spark master (default: spark-submit's or Spark's configuration, else local[*])")
     return parser
 
@@ -413,7 +405,7 @@ def _run(spark, args: argparse.Namespace, options: dict[str, Any]) -> int:
     input_format = args.input_format
     if input_format == "auto":
         input_format = "warc" if all(p.lower().endswith(WARC_SUFFIXES) for p in args.input) else "jsonl"
-    fields = Fields(args.html_field, args.text_field, args.url_field, args.id_field)
+    fields = fields_of(args)
     sc = spark.sparkContext
     tally = (sc.accumulator(0), sc.accumulator(0))  # (cleaned, failed)
     try:
