@@ -3,7 +3,7 @@
 Encoding, in order of trust: a byte-order mark, the caller's HTTP
 ``Content-Type`` header, a ``<meta charset>`` / ``http-equiv`` declaration,
 strict UTF-8, then statistical detection (charset-normalizer, already a
-dependency of trafilatura).  Which one decided is recorded for provenance.
+dependency of trafilatura), and where no single encoding fits, line by line.  Which one decided is recorded for provenance.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Loaded:
     text: str
     kind: str  # "html" | "text"
     encoding: str | None  # None when the caller gave str
-    encoding_source: str  # "str" | "bom" | "http-header" | "meta" | "utf-8" | "detected"
+    encoding_source: str  # "str" | "bom" | "http-header" | "meta" | "utf-8" | "detected" | "per-line"
     sha256: str
     name: str = "<input>"  # for messages
 
@@ -129,9 +129,22 @@ def _decode(raw: bytes, headers: Mapping[str, str] | None, name: str) -> tuple[s
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
-    if best is None:
-        raise BinaryInputError(f"{name}: no text encoding fits these bytes")
-    return str(best), _canonical(best.encoding), "detected"
+    if best is not None:
+        return str(best), _canonical(best.encoding), "detected"
+    # No one encoding fits: pages glued from parts in different encodings, or
+    # UTF-8 with a few broken bytes.  Each line is decoded on its own.
+    return "\n".join(_decode_line(line) for line in raw.split(b"\n")), "mixed", "per-line"
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(line).best() if len(line) >= 16 else None
+    return str(best) if best is not None else line.decode("utf-8", "replace")
 
 
 def _declared(raw: bytes, headers: Mapping[str, str] | None) -> list[tuple[str, str]]:
