@@ -268,7 +268,6 @@ class RuleSet:
     _heads: set[str] = field(init=False, repr=False)
     _tails: set[str] = field(init=False, repr=False)
     _pattern_rules: list[Rule] = field(init=False, repr=False)
-    _any_pattern: regex.Pattern | None = field(init=False, repr=False)
     _pattern_max_chars: int = field(init=False, repr=False)
     _foreign_rules: list[Rule] = field(init=False, repr=False)
 
@@ -287,7 +286,6 @@ class RuleSet:
         self._tails = {k[-GATE:] for k in keys}
         self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
         self._pattern_rules = [r for p in self.packs for r in p.rules if r.patterns]
-        self._any_pattern = _union(p for r in self._pattern_rules for _, p in r.patterns)
         self._pattern_max_chars = max((r.max_chars or PATTERN_MAX_CHARS for r in self._pattern_rules), default=0)
         self._foreign_rules = [r for p in self.packs for r in p.rules if r.match == "foreign_language"]
 
@@ -360,11 +358,6 @@ class RuleSet:
         text = block.text.strip()
         if not self._pattern_rules or len(text) > self._pattern_max_chars:
             return []
-        try:
-            if self._any_pattern is not None and not self._any_pattern.fullmatch(text, timeout=self.timeout):
-                return []
-        except TimeoutError:
-            pass  # find out below which rule it was
         lead = len(block.text) - len(block.text.lstrip())
         for rule in self._pattern_rules:
             if len(text) > (rule.max_chars or PATTERN_MAX_CHARS):
@@ -473,15 +466,6 @@ class _Span:
 def _boundary(text: str, i: int) -> bool:
     before, after = text[i - 1], text[i]
     return not (before.isalnum() and after.isalnum()) or _script(before) != _script(after)
-
-
-def _union(patterns: Iterable[regex.Pattern]) -> regex.Pattern | None:
-    """All patterns as one, to pass over most blocks in one call (None: check each)."""
-    sources = [f"(?:{p.pattern})" for p in patterns]
-    try:
-        return regex.compile("|".join(sources), regex.IGNORECASE | regex.FULLCASE | regex.V1) if sources else None
-    except regex.error:  # e.g. group names used twice across packs
-        return None
 
 
 def _is_caption(above: Block, label: Block, grouped: bool) -> bool:
