@@ -29,6 +29,8 @@ test: install
 bench: install
 	$(PY) bench/langid.py
 	$(PY) bench/scrapinghub.py
+	$(PY) bench/batch.py
+	$(PY) bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
