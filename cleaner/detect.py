@@ -96,6 +96,18 @@ _CYRILLIC_NOT = (
 )
 
 
+_SCRIPT_OF = {lang: script for script, langs in SCRIPT_LANGUAGES.items() for lang in langs}
+
+
+def script_of(lang: str) -> str:
+    """The writing system a language is mostly written in (Latin unless listed).
+
+    >>> script_of("uk"), script_of("ja"), script_of("pl")
+    ('Cyrl', 'Hani', 'Latn')
+    """
+    return _SCRIPT_OF.get(lang, "Latn")
+
+
 class Backend(Protocol):
     """A statistical language identifier."""
 

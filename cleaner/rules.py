@@ -34,7 +34,7 @@ from pathlib import Path
 
 import regex
 
-from .detect import ARTICLE_MIN_LETTERS, majority_language
+from .detect import ARTICLE_MIN_LETTERS, majority_language, script_of
 from .document import UNDETERMINED, Block, Document, Removal, is_separator
 from .errors import RulePackError, RuleTimeoutError
 
@@ -359,10 +359,15 @@ class RuleSet:
         if not self._pattern_rules or len(text) > self._pattern_max_chars:
             return []
         lead = len(block.text) - len(block.text.lstrip())
+        # A pattern written for a language needs that language's letters: no
+        # Cyrillic pattern is tried on a block without Cyrillic runs.
+        scripts = {run.script for run in block.runs if run.letters} if block.runs else None
         for rule in self._pattern_rules:
             if len(text) > (rule.max_chars or PATTERN_MAX_CHARS):
                 continue
             for lang, pattern in rule.patterns:
+                if scripts is not None and script_of(lang) not in scripts:
+                    continue
                 try:
                     matched = pattern.fullmatch(text, timeout=self.timeout)
                 except TimeoutError:
