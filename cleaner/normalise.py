@@ -32,6 +32,7 @@ REPAIR_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
     ("remove_invisible", regex.compile("[\u200b\u2060\ufeff\u180e]"), ""),
     ("remove_control_chars", regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"), ""),
 )
+_ODD_SPACES = regex.compile(r"[^\S\n\r ]")
 # Tidying, made on what the rules kept: one line, one kind of space.
 TIDY_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
     ("join_lines", regex.compile(r"[ \t]*(?:\r\n|[\n\r\u2028\u2029\x85\x0b\x0c])[ \t]*"), " "),
@@ -49,9 +50,15 @@ def repair_text(text: str, fixes: Counter[str] | None = None) -> str:
     fixes = Counter() if fixes is None else fixes
     text = _ftfy(text, fixes)
     cleared = _apply(REPAIR_STEPS, text, fixes)
-    # Invisible characters can hide mojibake from ftfy ("\u00adÂ¡"): once more
-    # without them, so that repairing repaired text changes nothing.
-    return _ftfy(cleared, fixes) if cleared != text else cleared
+    # Invisible characters and odd spaces can hide mojibake from ftfy
+    # ("\u00adÂ¡", "0\u00a0Â¡"): once more as tidying will leave the text, so
+    # that cleaning cleaned text changes nothing.  Taken only when it repairs.
+    spaced = _ODD_SPACES.sub(" ", cleared)
+    if spaced != text:
+        again = _ftfy(spaced, fixes)
+        if again != spaced:
+            return again
+    return cleared
 
 
 def _ftfy(text: str, fixes: Counter[str]) -> str:
