@@ -419,6 +419,25 @@ class RuleSet:
     def _may_start(self, text: str, pos: int) -> bool:
         return self.may_be_phrase(text[pos:pos + GATE + 2])
 
+    def _judge_rest(self, block: Block) -> None:
+        """What is left of a block after its edges were stripped is read as a block of its own.
+
+        "Изображение, созданное ИИRead more: …" loses its label first; the rest
+        is then a read-also line, as it would be on a second pass.
+        """
+        pieces = block.kept_pieces()
+        if len(pieces) != 1:
+            return
+        start, end = pieces[0]
+        rest = Block(block.text[start:end], block.start + start, block.start + end, runs=block.runs)
+        rest.repaired = block.repaired
+        hits = self._whole_block(rest.text) or self._pattern(rest)
+        if hits and all(hit.rule.action in ("strip", "drop_caption", "drop_block") for hit in hits):
+            for hit in hits:
+                _remove(block, start + hit.start, start + hit.end, hit.rule, hit.rule.category, hit.lang,
+                        hit.rule.action)
+            block.dropped = True
+
     def _edge(self, text: str, lo: int, hi: int, at_start: bool) -> _Span | None:
         """A phrase at the start (or end) of ``text[lo:hi]`` that leaves some text beside it."""
         first = _SEPARATORS.match(text, lo, hi).end()
