@@ -10,6 +10,7 @@ becomes an error result in its place, and the batch goes on.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -189,28 +190,25 @@ def read_inputs(
     position = 0
     for name in paths:
         label = "<stdin>" if name == "-" else name
-        what = _kind(name, kind)
+        what = kind_of(name, kind)
         try:
-            if name == "-":
-                stream = sys.stdin.buffer
-            elif what == "page":
-                yield Record(position, Path(name).read_bytes(), id=name, source=name)
-                position += 1
-                continue
-            else:
-                stream = _open(name)
+            stream = sys.stdin.buffer if name == "-" else _open(name)
         except OSError as exc:
             yield Record(position, None, id=name, source=label, error=f"{label}: cannot read: {exc.strerror or exc}")
             position += 1
             continue
-        if what == "page":
-            yield Record(position, stream.read(), id=label, source=label)
-            position += 1
-            continue
-        reader = read_jsonl(stream, label, position, fields, lazy) if what == "jsonl" else read_warc(stream, label, position)
-        for record in reader:
-            position = record.position + 1
-            yield record
+        with contextlib.nullcontext(stream) if name == "-" else stream:
+            if what == "page":
+                yield Record(position, stream.read(), id=label, source=label)
+                position += 1
+                continue
+            if what == "jsonl":
+                reader = read_jsonl(stream, label, position, fields, lazy)
+            else:
+                reader = read_warc(stream, label, position)
+            for record in reader:
+                position = record.position + 1
+                yield record
 
 
 def clean_records(cleaner: Cleaner, records: Iterable[Record | Line], jobs: int = 1) -> Iterator[tuple[Record, CleanResult]]:
@@ -269,7 +267,8 @@ def output_dict(record: Record, result: CleanResult) -> dict[str, Any]:
     return out
 
 
-def _kind(name: str, kind: str) -> str:
+def kind_of(name: str, kind: str = "auto") -> str:
+    """page, jsonl or warc: as said, or by the file name when ``kind`` is auto."""
     if kind != "auto":
         return kind
     lower = name.lower()

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 
 from . import __name__ as _package
-from .batch import Fields, Line, Record, Rendered, read_inputs, rendered, rendering
+from .batch import Fields, Line, Record, Rendered, kind_of, read_inputs, rendered, rendering
 from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
@@ -100,9 +100,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"clean: {exc}", file=sys.stderr)
         return 2
     names = args.files or ["-"]
-    batch = len(names) > 1 or args.input in ("jsonl", "warc") or any(_is_collection(n) for n in names)
-    fmt = args.format or ("jsonl" if args.input in ("jsonl", "warc") or any(_is_collection(n) for n in names)
-                          else "text")
+    collections = any(kind_of(name, args.input) != "page" for name in names)  # JSON Lines or WARC
+    fmt = args.format or ("jsonl" if collections else "text")
+    batch = collections or len(names) > 1
     jobs = args.jobs or ((os.cpu_count() or 1) if batch and not args.debug else 1)
     records = _with_url(read_inputs(names, args.input, fields_of(args), lazy=jobs > 1), args.url)
     show = args.progress or sys.stderr.isatty()
@@ -156,12 +156,6 @@ def _with_url(records: Iterator[Record | Line], url: str | None) -> Iterator[Rec
         if url and isinstance(record, Record) and record.url is None:
             record.url = url
         yield record
-
-
-def _is_collection(name: str) -> bool:
-    from .batch import JSONL_SUFFIXES, WARC_SUFFIXES
-
-    return name.lower().endswith(JSONL_SUFFIXES + WARC_SUFFIXES)
 
 
 def _progress(pairs, show: bool):

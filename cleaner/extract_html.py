@@ -9,8 +9,8 @@ says what belongs together:
 - a chrome heading ("Связанные статьи") takes the smallest container around
   it that holds more than the heading, as long as that container is small
   next to the page (else the text stage drops the section after extraction);
-- consent and newsletter boxes go by their markers (role, aria-label, id,
-  class) in any language, again only when they are small next to the page.
+- consent and newsletter boxes go by their markers (class, id, aria-label)
+  in any language, again only when they are small next to the page.
 
 Every pruned element becomes a dropped block with its element path, so the
 result lists it like any other removal.  Then trafilatura extracts the main
@@ -48,13 +48,13 @@ _LONG_LEAF_BLOCKS = etree.XPath(
 SHORT_EXTRACTION_CHARS = 2000  # only extractions shorter than this are checked for being links and captions
 NON_PROSE_SHARE = 0.8  # extracted text made this much of link texts and captions is no article
 PARSER_MAX_DEPTH = 256  # libxml2 stops building the tree deeper than this
-PRUNE_MAX_CHARS = 120
+PRUNE_MAX_CHARS = 120  # an element longer than this is never a phrase
 # A share or advertising label takes the small box it heads (its buttons, the ad slot).
 BOX_CATEGORIES = {"share", "advertising", "newsletter"}
 BOX_MAX_CHARS = 200
 HEADLINE_SEARCH_BLOCKS = 8  # the headline repeated is looked for among the first blocks
 HEADLINE_EXTRA_CHARS = 80  # room beside it for a section name and a date
-FURNITURE_MAX_CHARS = 80  # a line above the headline longer than this is not furniture  # an element longer than this is never a phrase
+FURNITURE_MAX_CHARS = 80  # a line above the headline longer than this is not furniture
 CONTAINER_MAX_SHARE = 0.3  # a pruned container holds at most this share of the page's text
 CAPTION_MAX_CHARS = 400
 
@@ -63,9 +63,7 @@ _CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|кук�
 # Consent and newsletter boxes by the words in their class, id or aria-label.
 # Without their first letter the words match "Cookie" and "cookie" alike.
 _MARKERS = re.compile(r"ookie|onsent|gdpr|onetrust|didomi|usercentrics|куки|ewsletter|рассылк", re.I)
-_SHORT_TEXTS = etree.XPath(
-    ".//text()[normalize-space(.) != '' and string-length(.) <= $limit]"
-).__call__
+_SHORT_TEXTS = etree.XPath(".//text()[normalize-space(.) != '' and string-length(.) <= $limit]")
 _HEADING = regex.compile(r"h([1-6])")
 _HEADLINE = ".//h1|.//article|.//main|.//*[@itemprop='articleBody']"
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
@@ -223,7 +221,7 @@ def _missed_text(body: etree._Element, tree: etree._Element | None) -> bool:
         return True
     if tree is None or len(_STRING(body)) >= SURE_FOUND_CHARS:
         return False
-    found = {" ".join(_STRING(element).split()) for element in body}
+    found = {_squash(element) for element in body}
     chars: dict[etree._Element, list[int]] = {}  # parent -> [found, missed]
     for leaf in _LONG_LEAF_BLOCKS(tree, chars=PARAGRAPH_MIN_CHARS):
         text = _squash(leaf)
@@ -237,34 +235,25 @@ def _body_blocks(body: etree._Element):
         tag = element.tag
         if tag == "list":
             for item in element.iter("item"):
-                if text := _text(item):
+                if text := _squash(item):
                     yield text, "list_item", 0
         elif tag == "table":
             for row in element.iter("row"):
-                if text := " | ".join(t for cell in row if (t := _text(cell))):
+                if text := " | ".join(t for cell in row if (t := _squash(cell))):
                     yield text, "table", 0
         elif tag == "head":
             level = _HEADING.match(element.get("rend", "") or "")
-            if text := _text(element):
+            if text := _squash(element):
                 yield text, "heading", int(level.group(1)) if level else 2
-        elif tag != "graphic" and (text := _text(element)):
+        elif tag != "graphic" and (text := _squash(element)):
             yield text, _BLOCK_KINDS.get(tag, "paragraph"), 0
-
-
-def _text(element: etree._Element) -> str:
-    # trafilatura marks line breaks as <lb/>; inside a block they are spaces.
-    return " ".join("".join(element.itertext()).split())
 
 
 def _same(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-# Page metadata from the tags publishers write for search engines and social
-# networks (OpenGraph, article:*, schema.org itemprops, <link rel=canonical>):
-# first match wins.  trafilatura's own metadata pass reads more, at a third of
-# the cost of extraction itself; these tags are what news sites fill in.
-_META_FIELDS = {  # (attribute value, field), most trusted first
+_META_FIELDS = {  # field: the meta names that hold it, most trusted first
     "title": ("og:title", "twitter:title"),
     "author": ("author", "article:author", "dc.creator"),
     "date": ("article:published_time", "datepublished", "date", "dc.date", "og:published_time"),
@@ -411,22 +400,19 @@ def _caption_of(label, title_text: str):
     parent = label.getparent()
     if parent is None or parent.tag in ("body", "article", "main"):
         return None
-    around = ""
-    if _has_own_text(parent):  # "caption text<span>label</span>": the label is inline in its caption
-        around = _squash(parent).replace(_squash(label), "").strip()
+    # "caption text<span>label</span>": the label is written into its caption.
+    around = _squash(parent).replace(_squash(label), "").strip() if _has_own_text(parent) else ""
     if around:
-        glued_into = parent
-    else:
-        glued_into = None
-        if not parent.xpath(".//img|.//picture"):
-            return None  # a label alone, under a headline or between paragraphs
-        previous = label.getprevious()
-        while previous is not None and not _squash(previous):
-            previous = previous.getprevious()
-        if previous is None:
+        caption = parent
+    elif parent.xpath(".//img|.//picture"):  # a label beside its caption in an image box
+        caption = label.getprevious()
+        while caption is not None and not _squash(caption):
+            caption = caption.getprevious()
+        if caption is None:
             return None
-        around = _squash(previous)
-    caption = glued_into if glued_into is not None else previous
+        around = _squash(caption)
+    else:
+        return None  # a label alone, under a headline or between paragraphs
     if len(around) > CAPTION_MAX_CHARS or around.casefold() == title_text or caption.xpath("self::h1|.//h1"):
         return None
     return caption

@@ -70,18 +70,19 @@ def load(
     >>> load(b"<html><body><p>Hi</p></body></html>").encoding_source
     'utf-8'
     """
-    size = len(data) if not isinstance(data, str) else len(data.encode("utf-8", "surrogatepass"))
-    if max_bytes and size > max_bytes:
-        raise InputTooLargeError(f"{name}: input is {size:,} bytes, over the limit of {max_bytes:,} (max_bytes)")
     if isinstance(data, str):
-        digest = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
-        text, encoding, source = data, None, "str"
+        raw = data.encode("utf-8", "surrogatepass")  # once: for the size limit and the digest
     elif isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
-        digest = hashlib.sha256(raw).hexdigest()
-        text, encoding, source = _decode(raw, headers, name)
     else:
         raise InputError(f"{name}: expected str or bytes, got {type(data).__name__}")
+    if max_bytes and len(raw) > max_bytes:
+        raise InputTooLargeError(f"{name}: input is {len(raw):,} bytes, over the limit of {max_bytes:,} (max_bytes)")
+    digest = hashlib.sha256(raw).hexdigest()
+    if isinstance(data, str):
+        text, encoding, source = data, None, "str"
+    else:
+        text, encoding, source = _decode(raw, headers, name)
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():

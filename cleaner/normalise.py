@@ -32,11 +32,11 @@ REPAIR_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
     ("remove_invisible", regex.compile("[\u200b\u2060\ufeff\u180e]"), ""),
     ("remove_control_chars", regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"), ""),
 )
-_ODD_SPACES = regex.compile(r"[^\S\n\r ]")
+_ODD_SPACES = regex.compile(r"[^\S\n\r ]")  # white space other than a space or a line end
 # Tidying, made on what the rules kept: one line, one kind of space.
 TIDY_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
     ("join_lines", regex.compile(r"[ \t]*(?:\r\n|[\n\r\u2028\u2029\x85\x0b\x0c])[ \t]*"), " "),
-    ("unify_spaces", regex.compile(r"[^\S\n ]"), " "),
+    ("unify_spaces", _ODD_SPACES, " "),
     ("collapse_spaces", regex.compile(r" {2,}"), " "),
 )
 

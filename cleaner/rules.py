@@ -430,7 +430,6 @@ class RuleSet:
             return
         start, end = pieces[0]
         rest = Block(block.text[start:end], block.start + start, block.start + end, runs=block.runs)
-        rest.repaired = block.repaired
         hits = self._whole_block(rest.text) or self._pattern(rest)
         if hits and all(hit.rule.action in ("strip", "drop_caption", "drop_block") for hit in hits):
             for hit in hits:
@@ -531,9 +530,9 @@ def _remove(block: Block, start: int, end: int, rule: Rule, category: str, lang:
     )
 
 
-def _drop_all(block: Block, rule: Rule, category: str, lang_action: str) -> None:
+def _drop_all(block: Block, rule: Rule, category: str, action: str) -> None:
     block.cuts = [(0, len(block.text))]
-    block.removals = [Removal(block.text, rule.name, category, block.lang, block.start, block.end, lang_action)]
+    block.removals = [Removal(block.text, rule.name, category, block.lang, block.start, block.end, action)]
     block.dropped = True
 
 
@@ -615,8 +614,3 @@ def _not_an_article(doc: Document) -> None:
     for block in kept:
         _drop_all(block, NOT_ARTICLE, NOT_ARTICLE.category, NOT_ARTICLE.action)
     doc.reason = "no article: no paragraph of article length (a list of links, a gallery, a login wall)"
-
-
-def apply_rules(doc: Document, rules: RuleSet) -> Document:
-    """Stage function: record every rule decision on the document's blocks."""
-    return rules.apply(doc)
