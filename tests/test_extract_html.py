@@ -71,6 +71,17 @@ def test_consent_box_is_found_by_its_markers_in_any_language():
     assert [r.rule for r in result.removed] == ["markup/cookie-consent"]
 
 
+def test_a_phrase_after_an_icon_is_found_in_the_element_it_sits_in():
+    # lxml keeps "Share" as the <svg>'s tail; the button is what goes.
+    html = page(
+        f"<div class='body'>{paragraphs()}</div>"
+        "<div class='tools'><button class='b1'><svg><path d='M0'/></svg>Share</button></div>"
+    )
+    result = clean(html)
+    assert result.text.split("\n\n") == PARAGRAPHS
+    assert [(r.text, r.rule) for r in result.removed] == [("Share", "share/share-buttons")]
+
+
 def test_page_metadata_comes_from_its_declared_tags():
     result = clean(page(f"<div class='body'>{paragraphs()}</div>"), url="https://example.org/b")
     assert result.metadata == {
