@@ -28,7 +28,7 @@ import hashlib
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -47,7 +47,9 @@ ACTIONS = ("strip", "drop_caption", "drop_block", "drop_section", "drop_rest")
 MATCHES = ("text", "foreign_language")
 _STRENGTH = {action: rank for rank, action in enumerate(ACTIONS)}
 
-GATE = 3  # characters of a phrase's start and end checked before the full match
+# Characters of a phrase's start and end compared (as phrase keys) before the
+# full match: a miss of the phrase alternation costs tens of microseconds.
+GATE = 8
 WHOLE_BLOCK_MAX_CHARS = 240  # a few phrases glued together; a longer block is read at its edges only
 PATTERN_TIMEOUT = 0.25  # seconds per pattern and block; a linear pattern needs microseconds
 PATTERN_MAX_CHARS = 500  # a pattern rule never sees a longer block unless it says so
@@ -96,6 +98,9 @@ class RulePack:
     sha256: str
     source: str
     rules: tuple[Rule, ...]
+    # Shipped with cleaner: its patterns are written linear and fuzzed here, so they
+    # run without a timeout (the timer costs more than the match).  User packs keep it.
+    trusted: bool = False
 
     def describe(self) -> dict[str, str]:
         return {"id": self.id, "version": self.version, "sha256": self.sha256}
@@ -152,7 +157,7 @@ def builtin_packs() -> list[RulePack]:
     """The packs shipped inside the package, in file-name order."""
     folder = resources.files("cleaner") / "packs"
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
-    return [parse_pack(f.read_bytes(), f"cleaner/packs/{f.name}") for f in files]
+    return [replace(parse_pack(f.read_bytes(), f"cleaner/packs/{f.name}"), trusted=True) for f in files]
 
 
 def _parse_rule(entry: object, pack_id: str, where: str) -> Rule:
@@ -267,7 +272,7 @@ class RuleSet:
     _reverse: regex.Pattern | None = field(init=False, repr=False)  # the same, matched leftwards from an end
     _heads: set[str] = field(init=False, repr=False)
     _tails: set[str] = field(init=False, repr=False)
-    _pattern_rules: list[Rule] = field(init=False, repr=False)
+    _pattern_list: list[tuple] = field(init=False, repr=False)
     _pattern_max_chars: int = field(init=False, repr=False)
     _foreign_rules: list[Rule] = field(init=False, repr=False)
 
@@ -285,8 +290,13 @@ class RuleSet:
         self._heads = {k[:GATE] for k in keys}
         self._tails = {k[-GATE:] for k in keys}
         self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
-        self._pattern_rules = [r for p in self.packs for r in p.rules if r.patterns]
-        self._pattern_max_chars = max((r.max_chars or PATTERN_MAX_CHARS for r in self._pattern_rules), default=0)
+        # (rule, lang, script, max chars, pattern, timeout) in pack order: the first match wins.
+        self._pattern_list = [
+            (rule, lang, script_of(lang), rule.max_chars or PATTERN_MAX_CHARS, pattern,
+             None if pack.trusted else self.timeout)
+            for pack in self.packs for rule in pack.rules for lang, pattern in rule.patterns
+        ]
+        self._pattern_max_chars = max((limit for _, _, _, limit, _, _ in self._pattern_list), default=0)
         self._foreign_rules = [r for p in self.packs for r in p.rules if r.match == "foreign_language"]
 
     # A block is read in three ways, most certain first: all of it is chrome
@@ -333,8 +343,8 @@ class RuleSet:
 
     def may_be_phrase(self, text: str) -> bool:
         """A cheap look at the first letters: most text begins like no phrase at all."""
-        head = text.strip(_EDGE_PUNCTUATION)[:GATE].casefold().replace("ё", "е")
-        return any(head[:n] in self._heads for n in range(1, GATE + 1))
+        text = text.strip(_EDGE_PUNCTUATION)
+        return _may_be(phrase_key(text[:2 * GATE])[:GATE], len(text) > 2 * GATE, self._heads, lambda k, n: k[:n])
 
     def _whole_block(self, text: str) -> list[_Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
@@ -356,27 +366,25 @@ class RuleSet:
 
     def _pattern(self, block: Block) -> list[_Hit]:
         text = block.text.strip()
-        if not self._pattern_rules or len(text) > self._pattern_max_chars:
+        size = len(text)
+        if size > self._pattern_max_chars:
             return []
         lead = len(block.text) - len(block.text.lstrip())
         # A pattern written for a language needs that language's letters: no
         # Cyrillic pattern is tried on a block without Cyrillic runs.
         scripts = {run.script for run in block.runs if run.letters} if block.runs else None
-        for rule in self._pattern_rules:
-            if len(text) > (rule.max_chars or PATTERN_MAX_CHARS):
+        for rule, lang, script, limit, pattern, timeout in self._pattern_list:
+            if size > limit or (scripts is not None and script not in scripts):
                 continue
-            for lang, pattern in rule.patterns:
-                if scripts is not None and script_of(lang) not in scripts:
-                    continue
-                try:
-                    matched = pattern.fullmatch(text, timeout=self.timeout)
-                except TimeoutError:
-                    raise RuleTimeoutError(
-                        f"rule {rule.name}: pattern {pattern.pattern!r} ran past {self.timeout}s "
-                        f"on the block at {block.start}; make it linear (no nested quantifiers)"
-                    ) from None
-                if matched:
-                    return [_Hit(lead, lead + len(text), rule, lang)]
+            try:
+                matched = pattern.fullmatch(text, timeout=timeout) if timeout else pattern.fullmatch(text)
+            except TimeoutError:
+                raise RuleTimeoutError(
+                    f"rule {rule.name}: pattern {pattern.pattern!r} ran past {timeout}s "
+                    f"on the block at {block.start}; make it linear (no nested quantifiers)"
+                ) from None
+            if matched:
+                return [_Hit(lead, lead + size, rule, lang)]
         return []
 
     def _drop_whole(self, doc: Document, index: int, hits: list[_Hit], grouped: bool) -> Rule:
@@ -417,7 +425,7 @@ class RuleSet:
             block.dropped = True
 
     def _may_start(self, text: str, pos: int) -> bool:
-        return self.may_be_phrase(text[pos:pos + GATE + 2])
+        return self.may_be_phrase(text[pos:pos + 2 * GATE + 2])
 
     def _judge_rest(self, block: Block) -> None:
         """What is left of a block after its edges were stripped is read as a block of its own.
@@ -450,13 +458,21 @@ class RuleSet:
             if m and m.end() < last and _word_edge(text, m.start(), m.end()):
                 return _Span(m.start(), m.end(), m.group())
             return None
-        tail = phrase_key(text[max(first, last - GATE - 2):last])
-        if not any(tail[-n:] in self._tails for n in range(1, GATE + 1)):
+        tail = phrase_key(text[max(first, last - 2 * GATE):last])[-GATE:]
+        if not _may_be(tail, last - 2 * GATE > first, self._tails, lambda k, n: k[-n:]):
             return None
         m = self._reverse.match(text, first, last)  # anchored at ``last``, longest phrase first
         if m and m.start() > first and _word_edge(text, m.start(), m.end()):
             return _Span(m.start(), m.end(), m.group())
         return None
+
+
+def _may_be(key: str, cut: bool, ends: set[str], end) -> bool:
+    """Whether ``key`` (a text's first or last GATE characters, as a phrase key)
+    can begin (or end) a phrase whose own first (or last) GATE characters are ``ends``."""
+    if len(key) < GATE and cut:
+        return True  # a window of mostly spaces and dashes: too little to tell
+    return any(end(key, n) in ends for n in range(1, GATE + 1))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, RulePackError, RuleTimeoutError, load_pack
-from cleaner.rules import CATEGORIES, builtin_packs
+from cleaner.rules import CATEGORIES, PATTERN_MAX_CHARS, PATTERN_TIMEOUT, builtin_packs
 
 LANGUAGES = ("ru", "en", "uk", "de", "fr", "es", "it", "pt", "pl", "zh", "ja")
 PACK_HEAD = '[pack]\nid = "site"\nversion = "1.0.0"\n'
@@ -66,6 +66,25 @@ def test_a_backtracking_pattern_is_stopped_and_named(tmp_path):
     with pytest.raises(RuleTimeoutError, match=r"rule site/slow: pattern"):
         cleaner.clean("Title line\n\n" + "a" * 40 + "\n\nSome article text.")
     assert time.monotonic() - started < 5
+
+
+# Built-in patterns run without the timer (it costs more than the match), so
+# they must stay linear: none may run past the user-pack timeout on the
+# blocks that make a backtracking pattern blow up.
+@pytest.mark.parametrize("filler", ["a ", "a", " ", "1 ", "1", ". ", "© ", "Foto: ", "фото ", "写真 ", "-"])
+def test_builtin_patterns_stay_linear_on_repetitive_blocks(filler):
+    for pack in builtin_packs():
+        assert pack.trusted
+        for rule in pack.rules:
+            text = (filler * 1000)[: rule.max_chars or PATTERN_MAX_CHARS]
+            for _, pattern in rule.patterns:
+                pattern.fullmatch(text, timeout=PATTERN_TIMEOUT)  # raises TimeoutError if not
+                pattern.fullmatch(text + "x", timeout=PATTERN_TIMEOUT)
+
+
+def test_a_user_pack_keeps_the_pattern_timeout(tmp_path):
+    assert not load_pack(_pack(tmp_path, '[[rules]]\nid = "a"\ncategory = "share"\naction = "drop_block"\n'
+                                         "patterns = {en = ['x']}\n")).trusted
 
 
 def test_a_user_pack_is_a_data_change(tmp_path):
