@@ -35,9 +35,12 @@ ARTICLE_MIN_LETTERS = 60
 # A backend reads at most this much of a run: a few sentences tell a language
 # as well as a page does, at a fraction of the cost.
 BACKEND_MAX_CHARS = 120
-# Once this many long runs of a script agree on a language, later ones are
-# confirmed on their first CONFIRM_CHARS and read in full only when they disagree.
+# Once this many long runs of a script, and this share of them, agree on a
+# language, later ones are confirmed on their first CONFIRM_CHARS and read in
+# full only when they disagree.  One odd run (a table row, a name list) does
+# not unsettle the page.
 SETTLE_RUNS = 5
+SETTLE_SHARE = 0.8
 CONFIRM_CHARS = 48
 
 _SEGMENT = regex.compile(
@@ -238,8 +241,7 @@ class Detector:
                 run.confidence = 0.99 if candidates else 0.0
             elif run.letters >= STAT_MIN_LETTERS:
                 langs = seen.setdefault(run.script, Counter())
-                settled = next(iter(langs)) if len(langs) == 1 and sum(langs.values()) >= SETTLE_RUNS else None
-                run.lang, run.confidence = self._classify(run, candidates, settled)
+                run.lang, run.confidence = self._classify(run, candidates, _settled(langs))
                 langs[run.lang] += 1
             else:
                 pending.append((run, candidates))
@@ -404,6 +406,14 @@ def _cyrillic_candidates(text: str, langs: tuple[str, ...]) -> tuple[str, ...]:
             allowed -= never
     narrowed = tuple(lang for lang in langs if lang in allowed)
     return narrowed or langs  # contradicting letters (a mixed word): keep every choice
+
+
+def _settled(langs: Counter[str]) -> str | None:
+    """The language the long runs of a script so far agree on, if they do."""
+    if not langs:
+        return None
+    (lang, count), = langs.most_common(1)
+    return lang if count >= SETTLE_RUNS and count >= SETTLE_SHARE * langs.total() else None
 
 
 def _script_priors(runs: Iterable[Run]) -> dict[str, str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import detect_language, language_runs
-from cleaner.detect import Detector, script_runs
+from cleaner.detect import CONFIRM_CHARS, Detector, script_runs
 from cleaner.document import Run
 
 
@@ -87,3 +87,27 @@ class _Refusing:
 
     def scores(self, text):
         raise AssertionError(f"statistics asked about {text!r}")
+
+
+def test_one_odd_run_does_not_unsettle_the_page():
+    class Reading:
+        """English for every run but the table row; records how much of each run it reads."""
+
+        name = "reading"
+
+        def __init__(self):
+            self.read = []
+
+        def scores(self, text):
+            self.read.append(len(text))
+            return [("pcm", 0.9), ("en", 0.1)] if text.startswith("Get Dashlane") else [("en", 0.9)]
+
+    backend = Reading()
+    sentence = "The council approved the new budget after a debate that lasted late into the night."
+    texts = [sentence] * 5 + ["Get Dashlane Password Manager for Free (Upgrade to Premium for $4.99/mo)"]
+    texts += [sentence] * 4
+    runs = [Run(text, "Latn", 0, len(text)) for text in texts]
+    Detector(backend).tag(runs)
+    assert [run.lang for run in runs] == ["en"] * 5 + ["pcm"] + ["en"] * 4
+    # Five agreeing runs settle English; after the odd one, runs are still only confirmed.
+    assert backend.read[-4:] == [CONFIRM_CHARS] * 4
