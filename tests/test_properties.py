@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import regex
 from hypothesis import HealthCheck, assume, given, settings
@@ -97,3 +98,27 @@ def test_a_fixture_page_cleans_to_the_same_bytes_in_fresh_processes():
                               capture_output=True, env=env, check=True)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+# What ftfy acts on, and what it turns UTF-8 into when read in another encoding.
+MOJIBAKE_ALPHABET = "".join(
+    chr(c) for c in [*range(0x20, 0x7F), *range(0x80, 0x250), *range(0x370, 0x460), *range(0x2010, 0x2031),
+                     0x20AC, 0x2122, 0x2260, 0x221A, 0x2248, 0x2264, 0x2265, 0x2550, 0x2551, 0x2580, 0x2588, 0xFFFD]
+)
+mojibake = st.one_of(
+    st.text(alphabet=MOJIBAKE_ALPHABET, max_size=12),
+    st.text(max_size=40).flatmap(lambda t: st.sampled_from(
+        ["latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1257", "mac_roman", "cp437"]
+    ).map(lambda enc: t.encode("utf-8").decode(enc, errors="ignore"))),
+)
+
+
+@SETTINGS
+@given(mojibake)
+def test_text_that_skips_ftfy_is_text_ftfy_leaves_as_it_is(text):
+    import ftfy
+
+    from cleaner.normalise import FTFY_CONFIG, _ftfy
+
+    assume(not text.isascii())
+    assert _ftfy(text, Counter()) == ftfy.fix_and_explain(text, config=FTFY_CONFIG).text
