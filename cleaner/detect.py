@@ -58,6 +58,15 @@ _SEGMENT = regex.compile(
     r"|(?P<Zzzz>\p{L}[\p{L}\p{M}]*)",
     regex.V1,
 )
+# A character that starts a segment of another script than Latin (Latin comes
+# first in _SEGMENT, so its letters never do): without one, the text is one run.
+_OTHER_SCRIPT = regex.compile(
+    r"[[\p{Script=Cyrillic}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆\p{Script=Hangul}"
+    r"\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}"
+    r"\p{Script=Georgian}\p{Script=Armenian}\p{L}]--\p{Script=Latin}]",
+    regex.V1,
+)
+_LATIN = regex.compile(r"\p{Script=Latin}")
 _KANA = regex.compile(r"[\p{Script=Hiragana}\p{Script=Katakana}]")
 
 # Candidate languages per script, the most common on the web first: that one is
@@ -302,9 +311,17 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
     >>> [(r.text, r.script) for r in script_runs("aggression.Изображение, созданное ИИ")]
     [('aggression.', 'Latn'), ('Изображение, созданное ИИ', 'Cyrl')]
     """
+    if not text:
+        return []
     if text.isascii():  # most of the web: one Latin run, or none
         script = "Latn" if any(map(str.isalpha, text)) else "Zyyy"
-        return [Run(text, script, offset, offset + len(text))] if text else []
+        return [Run(text, script, offset, offset + len(text))]
+    if not _OTHER_SCRIPT.search(text):  # Latin with curly quotes and dashes: the same, found faster
+        return [Run(text, "Latn" if _LATIN.search(text) else "Zyyy", offset, offset + len(text))]
+    return _segment_runs(text, offset)
+
+
+def _segment_runs(text: str, offset: int) -> list[Run]:
     segments = [(m.lastgroup, m.start()) for m in _SEGMENT.finditer(text)]
     if not segments:
         return [Run(text, "Zyyy", offset, offset + len(text))] if text else []

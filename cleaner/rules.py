@@ -236,7 +236,11 @@ def _compile(pattern: str, where: str) -> regex.Pattern:
 def phrase_key(text: str) -> str:
     """How phrases are compared: case-folded, dashes and spaces unified, Ё as Е."""
     text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
-    return " ".join(_SPACED_DASH.sub("-", _DASHES.sub("-", text)).split())
+    if not text.isascii():  # the one ASCII dash is "-" already
+        text = _DASHES.sub("-", text)
+    if "-" in text:
+        text = _SPACED_DASH.sub("-", text)
+    return " ".join(text.split())
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -272,6 +276,7 @@ class RuleSet:
     _reverse: regex.Pattern | None = field(init=False, repr=False)  # the same, matched leftwards from an end
     _heads: set[str] = field(init=False, repr=False)
     _tails: set[str] = field(init=False, repr=False)
+    _gate_sizes: list[int] = field(init=False, repr=False)
     _pattern_list: list[tuple] = field(init=False, repr=False)
     _pattern_max_chars: int = field(init=False, repr=False)
     _foreign_rules: list[Rule] = field(init=False, repr=False)
@@ -289,6 +294,7 @@ class RuleSet:
         # Cheap gates before the big alternation: how phrases begin and end.
         self._heads = {k[:GATE] for k in keys}
         self._tails = {k[-GATE:] for k in keys}
+        self._gate_sizes = sorted({len(k) for k in self._heads})  # phrases shorter than GATE are whole heads
         self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
         # (rule, lang, script, max chars, pattern, timeout) in pack order: the first match wins.
         self._pattern_list = [
@@ -344,7 +350,10 @@ class RuleSet:
     def may_be_phrase(self, text: str) -> bool:
         """A cheap look at the first letters: most text begins like no phrase at all."""
         text = text.strip(_EDGE_PUNCTUATION)
-        return _may_be(phrase_key(text[:2 * GATE])[:GATE], len(text) > 2 * GATE, self._heads, lambda k, n: k[:n])
+        head = phrase_key(text[:2 * GATE])[:GATE]
+        if len(head) < GATE and len(text) > 2 * GATE:
+            return True  # a window of mostly spaces and dashes: too little to tell
+        return any(head[:n] in self._heads for n in self._gate_sizes)
 
     def _whole_block(self, text: str) -> list[_Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
@@ -459,20 +468,14 @@ class RuleSet:
                 return _Span(m.start(), m.end(), m.group())
             return None
         tail = phrase_key(text[max(first, last - 2 * GATE):last])[-GATE:]
-        if not _may_be(tail, last - 2 * GATE > first, self._tails, lambda k, n: k[-n:]):
+        if (len(tail) == GATE or last - 2 * GATE <= first) and not any(
+            tail[-n:] in self._tails for n in self._gate_sizes
+        ):
             return None
         m = self._reverse.match(text, first, last)  # anchored at ``last``, longest phrase first
         if m and m.start() > first and _word_edge(text, m.start(), m.end()):
             return _Span(m.start(), m.end(), m.group())
         return None
-
-
-def _may_be(key: str, cut: bool, ends: set[str], end) -> bool:
-    """Whether ``key`` (a text's first or last GATE characters, as a phrase key)
-    can begin (or end) a phrase whose own first (or last) GATE characters are ``ends``."""
-    if len(key) < GATE and cut:
-        return True  # a window of mostly spaces and dashes: too little to tell
-    return any(end(key, n) in ends for n in range(1, GATE + 1))
 
 
 @dataclass(frozen=True)

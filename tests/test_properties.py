@@ -122,3 +122,11 @@ def test_text_that_skips_ftfy_is_text_ftfy_leaves_as_it_is(text):
 
     assume(not text.isascii())
     assert _ftfy(text, Counter()) == ftfy.fix_and_explain(text, config=FTFY_CONFIG).text
+
+
+@SETTINGS
+@given(st.one_of(st.text(max_size=60), page_like))
+def test_script_runs_take_shortcuts_to_the_same_runs(text):
+    from cleaner.detect import _segment_runs, script_runs
+
+    assert script_runs(text, 7) == _segment_runs(text, 7)
