@@ -72,7 +72,7 @@ def repair_text(text: str, fixes: Counter[str] | None = None) -> str:
     """
     fixes = Counter() if fixes is None else fixes
     text = _ftfy(text, fixes)
-    cleared = _apply(REPAIR_STEPS, text, fixes)
+    cleared = _apply(REPAIR_STEPS, _REPAIR_NEEDED, text, fixes)
     # Invisible characters and odd spaces can hide mojibake from ftfy
     # ("\u00adÂ¡", "0\u00a0Â¡"): once more as tidying will leave the text, so
     # that cleaning cleaned text changes nothing.  Taken only when it repairs.
@@ -98,7 +98,7 @@ def _ftfy(text: str, fixes: Counter[str]) -> str:
 
 def tidy_text(text: str, fixes: Counter[str] | None = None) -> str:
     """One line, one kind of space, no space at the ends."""
-    return _apply(TIDY_STEPS, text, Counter() if fixes is None else fixes).strip()
+    return _apply(TIDY_STEPS, _TIDY_NEEDED, text, Counter() if fixes is None else fixes).strip()
 
 
 def normalise_text(text: str, fixes: Counter[str] | None = None) -> str:
@@ -111,7 +111,18 @@ def normalise_text(text: str, fixes: Counter[str] | None = None) -> str:
     return tidy_text(repair_text(text, fixes), fixes)
 
 
-def _apply(steps, text: str, fixes: Counter[str]) -> str:
+def _any_of(steps) -> regex.Pattern:
+    return regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in steps))
+
+
+# Most blocks need none of the steps: one search says so instead of a pass per step.
+_REPAIR_NEEDED = _any_of(REPAIR_STEPS)
+_TIDY_NEEDED = _any_of(TIDY_STEPS)
+
+
+def _apply(steps, needed: regex.Pattern, text: str, fixes: Counter[str]) -> str:
+    if not needed.search(text):
+        return text
     for name, pattern, replacement in steps:
         text, count = pattern.subn(replacement, text)
         if count:

@@ -279,6 +279,7 @@ class RuleSet:
     _gate_sizes: list[int] = field(init=False, repr=False)
     _pattern_list: list[tuple] = field(init=False, repr=False)
     _pattern_max_chars: int = field(init=False, repr=False)
+    _patterns_by_script: dict[str, list[tuple]] = field(init=False, repr=False)
     _foreign_rules: list[Rule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -303,6 +304,9 @@ class RuleSet:
             for pack in self.packs for rule in pack.rules for lang, pattern in rule.patterns
         ]
         self._pattern_max_chars = max((limit for _, _, _, limit, _, _ in self._pattern_list), default=0)
+        self._patterns_by_script = {}
+        for entry in self._pattern_list:
+            self._patterns_by_script.setdefault(entry[2], []).append(entry)
         self._foreign_rules = [r for p in self.packs for r in p.rules if r.match == "foreign_language"]
 
     # A block is read in three ways, most certain first: all of it is chrome
@@ -382,8 +386,14 @@ class RuleSet:
         # A pattern written for a language needs that language's letters: no
         # Cyrillic pattern is tried on a block without Cyrillic runs.
         scripts = {run.script for run in block.runs if run.letters} if block.runs else None
-        for rule, lang, script, limit, pattern, timeout in self._pattern_list:
-            if size > limit or (scripts is not None and script not in scripts):
+        if scripts is None:
+            candidates = self._pattern_list
+        elif len(scripts) == 1:
+            candidates = self._patterns_by_script.get(scripts.pop(), [])
+        else:
+            candidates = [entry for entry in self._pattern_list if entry[2] in scripts]
+        for rule, lang, _, limit, pattern, timeout in candidates:
+            if size > limit:
                 continue
             try:
                 matched = pattern.fullmatch(text, timeout=timeout) if timeout else pattern.fullmatch(text)
