@@ -42,6 +42,7 @@ BACKEND_MAX_CHARS = 120
 SETTLE_RUNS = 5
 SETTLE_SHARE = 0.8
 CONFIRM_CHARS = 48
+MEMO_SIZE = 4096  # backend answers kept per detector (a few hundred kilobytes)
 
 _SEGMENT = regex.compile(
     r"(?P<Latn>[\p{Script=Latin}][\p{Script=Latin}\p{M}]*)"
@@ -223,6 +224,7 @@ class Detector:
         self._backend_arg = backend
         self._backend: Backend | None = None
         self._lock = threading.Lock()
+        self._memo: dict[tuple, tuple[str, float]] = {}
         self.languages = frozenset(languages) if languages else None
 
     @property
@@ -263,7 +265,7 @@ class Detector:
                 lang, confidence = self._classify(run, candidates)
                 run.lang, run.confidence = lang, round(confidence * 0.5, 4)
             else:
-                run.lang, run.confidence = _fallback(run, candidates), 0.2
+                run.lang, run.confidence = _fallback(run.script, candidates), 0.2
 
     def _narrow(self, run: Run, candidates: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if self.languages is None or candidates == ():
@@ -280,27 +282,41 @@ class Detector:
     ) -> tuple[str, float]:
         if settled is not None:
             # The page's runs of this script agree so far: a sentence's worth confirms it.
-            lang, confidence = self._classify_text(run, run.text[:CONFIRM_CHARS], candidates)
+            lang, confidence = self._classify_text(run.script, run.text[:CONFIRM_CHARS], candidates)
             if lang == settled:
                 return lang, confidence
-        return self._classify_text(run, run.text[:BACKEND_MAX_CHARS], candidates)
+        return self._classify_text(run.script, run.text[:BACKEND_MAX_CHARS], candidates)
 
-    def _classify_text(self, run: Run, text: str, candidates: tuple[str, ...] | None) -> tuple[str, float]:
+    def _classify_text(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str, float]:
+        # The same text is asked about again and again: captions and labels
+        # repeated on a page, a site's boilerplate on every page of a crawl.
+        # The answer depends on nothing else, so a bounded memo returns it.
+        key = (script, text, candidates)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._ask_backend(script, text, candidates)
+            with self._lock:
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.pop(next(iter(self._memo)))  # the oldest answer
+                self._memo[key] = found
+        return found
+
+    def _ask_backend(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str, float]:
         best = getattr(self.backend, "best", None)
-        if candidates is None and run.script == "Latn" and best is not None:
+        if candidates is None and script == "Latn" and best is not None:
             lang, p = best(text)  # one answer is cheaper than a ranking, and usually Latin already
             if lang not in _NON_LATIN:
                 return lang, round(p, 4)
         if candidates is not None:
             allowed = set(candidates).__contains__
-        elif run.script == "Latn":
+        elif script == "Latn":
             allowed = lambda lang: lang not in _NON_LATIN  # noqa: E731
         else:
             allowed = lambda lang: lang != "zxx"  # noqa: E731
         ranked = [(lang, p) for lang, p in self.backend.scores(text) if allowed(lang)]
         total = sum(p for _, p in ranked)
         if not ranked or total <= 0:
-            return _fallback(run, candidates), 0.2
+            return _fallback(script, candidates), 0.2
         lang, p = ranked[0]
         return lang, round(p / total, 4)
 
@@ -407,10 +423,10 @@ def _candidates(run: Run) -> tuple[str, ...] | None:
     return langs
 
 
-def _fallback(run: Run, candidates: tuple[str, ...] | None) -> str:
+def _fallback(script: str, candidates: tuple[str, ...] | None) -> str:
     if candidates:
         return candidates[0]
-    return LATIN_FALLBACK if run.script == "Latn" else UNDETERMINED
+    return LATIN_FALLBACK if script == "Latn" else UNDETERMINED
 
 
 def _cyrillic_candidates(text: str, langs: tuple[str, ...]) -> tuple[str, ...]:

@@ -104,10 +104,29 @@ def test_one_odd_run_does_not_unsettle_the_page():
 
     backend = Reading()
     sentence = "The council approved the new budget after a debate that lasted late into the night."
-    texts = [sentence] * 5 + ["Get Dashlane Password Manager for Free (Upgrade to Premium for $4.99/mo)"]
-    texts += [sentence] * 4
+    texts = [f"Paragraph {i}. {sentence}" for i in range(5)]
+    texts += ["Get Dashlane Password Manager for Free (Upgrade to Premium for $4.99/mo)"]
+    texts += [f"Paragraph {i}. {sentence}" for i in range(5, 9)]
     runs = [Run(text, "Latn", 0, len(text)) for text in texts]
     Detector(backend).tag(runs)
     assert [run.lang for run in runs] == ["en"] * 5 + ["pcm"] + ["en"] * 4
     # Five agreeing runs settle English; after the odd one, runs are still only confirmed.
     assert backend.read[-4:] == [CONFIRM_CHARS] * 4
+
+
+def test_the_same_text_is_asked_about_once():
+    class Counting:
+        name = "counting"
+        asked = 0
+
+        def scores(self, text):
+            Counting.asked += 1
+            return [("de", 0.9)]
+
+    detector = Detector(Counting())
+    caption = "Foto: Der Rat stimmt im Saal des Rathauses ab"
+    for _ in range(3):  # three pages of one site, each with the same caption
+        runs = [Run(caption, "Latn", 0, len(caption))]
+        detector.tag(runs)
+        assert runs[0].lang == "de"
+    assert Counting.asked == 1
