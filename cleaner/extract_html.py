@@ -330,16 +330,15 @@ def _prune(tree: etree._Element, rules) -> list[_Pruned]:
 
 
 def _walk(body, limit: int) -> tuple[list, list]:
-    """One pass over the page, in document order: the elements whose class, id
-    or aria-label carry a consent or newsletter marker (with it, lowercased), and
-    every non-blank text node of at most ``limit`` characters with the element
-    it sits in.  Python walks the tree faster here than libxml2's XPath does.
+    """One pass over the page: the elements whose class, id or aria-label
+    carry a consent or newsletter marker (with it, lowercased), and every
+    non-blank text node of at most ``limit`` characters with the element it
+    sits in.  Python walks the tree faster here than libxml2's XPath does.
     """
     marked, short_texts = [], []
-    for event, element in etree.iterwalk(body, events=("start", "end")):
-        if event == "start":
-            if not isinstance(element.tag, str):
-                continue  # a comment: its text is none of the page's
+    for element in body.iter():
+        tag = element.tag
+        if isinstance(tag, str):  # not a comment: a comment's text is none of the page's
             get = element.get
             marker = " ".join(filter(None, (get("class"), get("id"), get("aria-label")))).lower()
             if marker and _MARKERS.search(marker):
@@ -347,10 +346,9 @@ def _walk(body, limit: int) -> tuple[list, list]:
             text = element.text
             if text and len(text) <= limit and text.strip(_XML_SPACE):
                 short_texts.append((element, text))
-        elif element is not body:
-            text = element.tail  # the text after an element is its parent's
-            if text and len(text) <= limit and text.strip(_XML_SPACE):
-                short_texts.append((element.getparent(), text))
+        text = element.tail  # the text after an element is its parent's
+        if text and element is not body and len(text) <= limit and text.strip(_XML_SPACE):
+            short_texts.append((element.getparent(), text))
     return marked, short_texts
 
 

@@ -274,9 +274,8 @@ class RuleSet:
     _phrases: dict[str, list[tuple[Rule, str]]] = field(init=False, repr=False)
     _alternation: regex.Pattern | None = field(init=False, repr=False)
     _reverse: regex.Pattern | None = field(init=False, repr=False)  # the same, matched leftwards from an end
-    _heads: set[str] = field(init=False, repr=False)
-    _tails: set[str] = field(init=False, repr=False)
-    _gate_sizes: list[int] = field(init=False, repr=False)
+    _heads: _Ends = field(init=False, repr=False)
+    _tails: _Ends = field(init=False, repr=False)
     _pattern_list: list[tuple] = field(init=False, repr=False)
     _pattern_max_chars: int = field(init=False, repr=False)
     _patterns_by_script: dict[str, list[tuple]] = field(init=False, repr=False)
@@ -293,9 +292,8 @@ class RuleSet:
         flags = regex.IGNORECASE | regex.FULLCASE | regex.V1
         self._alternation = regex.compile(alternation, flags) if keys else None
         # Cheap gates before the big alternation: how phrases begin and end.
-        self._heads = {k[:GATE] for k in keys}
-        self._tails = {k[-GATE:] for k in keys}
-        self._gate_sizes = sorted({len(k) for k in self._heads})  # phrases shorter than GATE are whole heads
+        self._heads = _Ends(k[:GATE] for k in keys)
+        self._tails = _Ends(k[-GATE:][::-1] for k in keys)  # read backwards from the end
         self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
         # (rule, lang, script, max chars, pattern, timeout) in pack order: the first match wins.
         self._pattern_list = [
@@ -357,7 +355,7 @@ class RuleSet:
         head = phrase_key(text[:2 * GATE])[:GATE]
         if len(head) < GATE and len(text) > 2 * GATE:
             return True  # a window of mostly spaces and dashes: too little to tell
-        return any(head[:n] in self._heads for n in self._gate_sizes)
+        return self._heads.may_begin(head)
 
     def _whole_block(self, text: str) -> list[_Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
@@ -478,14 +476,34 @@ class RuleSet:
                 return _Span(m.start(), m.end(), m.group())
             return None
         tail = phrase_key(text[max(first, last - 2 * GATE):last])[-GATE:]
-        if (len(tail) == GATE or last - 2 * GATE <= first) and not any(
-            tail[-n:] in self._tails for n in self._gate_sizes
-        ):
+        if (len(tail) == GATE or last - 2 * GATE <= first) and not self._tails.may_begin(tail[::-1]):
             return None
         m = self._reverse.match(text, first, last)  # anchored at ``last``, longest phrase first
         if m and m.start() > first and _word_edge(text, m.start(), m.end()):
             return _Span(m.start(), m.end(), m.group())
         return None
+
+
+class _Ends:
+    """The first GATE characters of every phrase key (whole keys when shorter), and all their prefixes.
+
+    ``may_begin(head)``: some phrase key starts like ``head`` (its first GATE
+    characters), or is a prefix of it.  Most text fails on its second or third
+    character, so the walk stops there.
+    """
+
+    def __init__(self, ends: Iterable[str]) -> None:
+        self.ends = set(ends)
+        self.prefixes = {end[:n] for end in self.ends for n in range(1, len(end) + 1)}
+
+    def may_begin(self, head: str) -> bool:
+        for n in range(1, len(head) + 1):
+            piece = head[:n]
+            if piece not in self.prefixes:
+                return False
+            if piece in self.ends:
+                return True
+        return False
 
 
 @dataclass(frozen=True)
