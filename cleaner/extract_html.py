@@ -84,6 +84,8 @@ def extract_html(loaded: Loaded, rules=None) -> Document:
     import trafilatura
 
     tree = _parse(loaded.text)
+    if tree is not None:
+        _strip_code(tree)
     pruned = _prune(tree, rules) if rules is not None and tree is not None else []
     source = tree if tree is not None else loaded.text
     extracted = trafilatura.bare_extraction(source, **TRAFILATURA_OPTIONS)
@@ -175,6 +177,23 @@ def _parse(text: str) -> etree._Element | None:
         return load_html(text)
     except (etree.ParserError, ValueError, TypeError):
         return None
+
+
+_CODE = ("style", "svg", "template")  # besides scripts: markup no reader sees as text
+
+
+def _strip_code(tree: etree._Element) -> None:
+    """Scripts, styles, icons and templates out before anything reads or copies the tree.
+
+    trafilatura drops scripts, styles and icons in each of its passes, after
+    copying the tree up to four times with them, and our pruning would measure
+    a page by its code.  They hold no text of the page, so nothing is recorded
+    as removed.  JSON-LD stays: trafilatura's baseline reads articleBody there.
+    """
+    for script in list(tree.iter("script")):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            _drop_keep_tail(script)
+    etree.strip_elements(tree, *_CODE, with_tail=False)
 
 
 def _document(title: str | None, pieces, pruned: list[_Pruned], metadata: dict[str, str]) -> Document:

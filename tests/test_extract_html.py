@@ -108,3 +108,18 @@ def test_the_title_has_its_language():
     result = clean(page(f"<div class='body'>{paragraphs()}</div>"))
     (title,) = [s for s in result.segments if s.kind == "title"]
     assert (title.text, title.lang) == ("Council approves budget", "en")
+
+
+def test_code_is_no_page_text_but_json_ld_still_feeds_the_extractor():
+    # An app shell: the article only in JSON-LD, a script and a style that
+    # hold chrome-like strings. Nothing of the code shows up, not even as removed.
+    body = " ".join(PARAGRAPHS)
+    html = (
+        "<html><head><title>Council approves budget</title>"
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "articleBody": "{body}"}}</script>'
+        "</head><body><div id='app'></div><script>var label = 'Share'; render('Реклама');</script>"
+        "<style>.share::after{content:'Share'}</style><svg><title>Share</title></svg></body></html>"
+    )
+    result = clean(html)
+    assert result.text == body
+    assert result.removed == []
