@@ -459,14 +459,15 @@ def _script_priors(runs: Iterable[Run]) -> dict[str, str]:
 
 def majority_language(runs: Iterable[Run]) -> tuple[str, float]:
     """The language most letters are in, with its share times its mean confidence."""
-    weights: Counter[str] = Counter()
-    confidence: Counter[str] = Counter()
+    weights: dict[str, int] = {}  # plain dicts: this runs for every block and segment
+    confidence: dict[str, float] = {}
     for run in runs:
-        if run.lang != UNDETERMINED and run.letters:
-            weights[run.lang] += run.letters
-            confidence[run.lang] += run.letters * run.confidence
+        if run.letters and (lang := run.lang) != UNDETERMINED:
+            weights[lang] = weights.get(lang, 0) + run.letters
+            confidence[lang] = confidence.get(lang, 0.0) + run.letters * run.confidence
     if not weights:
         return UNDETERMINED, 0.0
-    lang, weight = weights.most_common(1)[0]
+    lang = max(weights, key=weights.__getitem__)  # the first of equals, as Counter.most_common
+    weight = weights[lang]
     share = weight / sum(weights.values())
     return lang, round(share * confidence[lang] / weight, 4)
