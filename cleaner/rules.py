@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -50,6 +51,7 @@ _STRENGTH = {action: rank for rank, action in enumerate(ACTIONS)}
 # Characters of a phrase's start and end compared (as phrase keys) before the
 # full match: a miss of the phrase alternation costs tens of microseconds.
 GATE = 8
+GATE_MEMO = 8192  # gate answers kept per rule set
 WHOLE_BLOCK_MAX_CHARS = 240  # a few phrases glued together; a longer block is read at its edges only
 PATTERN_TIMEOUT = 0.25  # seconds per pattern and block; a linear pattern needs microseconds
 PATTERN_MAX_CHARS = 500  # a pattern rule never sees a longer block unless it says so
@@ -293,7 +295,7 @@ class RuleSet:
         self._alternation = regex.compile(alternation, flags) if keys else None
         # Cheap gates before the big alternation: how phrases begin and end.
         self._heads = _Ends(k[:GATE] for k in keys)
-        self._tails = _Ends(k[-GATE:][::-1] for k in keys)  # read backwards from the end
+        self._tails = _Ends((k[::-1][:GATE] for k in keys), from_end=True)
         self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
         # (rule, lang, script, max chars, pattern, timeout) in pack order: the first match wins.
         self._pattern_list = [
@@ -352,10 +354,7 @@ class RuleSet:
     def may_be_phrase(self, text: str) -> bool:
         """A cheap look at the first letters: most text begins like no phrase at all."""
         text = text.strip(_EDGE_PUNCTUATION)
-        head = phrase_key(text[:2 * GATE])[:GATE]
-        if len(head) < GATE and len(text) > 2 * GATE:
-            return True  # a window of mostly spaces and dashes: too little to tell
-        return self._heads.may_begin(head)
+        return self._heads.may_begin(text[:2 * GATE], len(text) > 2 * GATE)
 
     def _whole_block(self, text: str) -> list[_Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
@@ -475,8 +474,7 @@ class RuleSet:
             if m and m.end() < last and _word_edge(text, m.start(), m.end()):
                 return _Span(m.start(), m.end(), m.group())
             return None
-        tail = phrase_key(text[max(first, last - 2 * GATE):last])[-GATE:]
-        if (len(tail) == GATE or last - 2 * GATE <= first) and not self._tails.may_begin(tail[::-1]):
+        if not self._tails.may_begin(text[max(first, last - 2 * GATE):last], last - 2 * GATE > first):
             return None
         m = self._reverse.match(text, first, last)  # anchored at ``last``, longest phrase first
         if m and m.start() > first and _word_edge(text, m.start(), m.end()):
@@ -485,18 +483,27 @@ class RuleSet:
 
 
 class _Ends:
-    """The first GATE characters of every phrase key (whole keys when shorter), and all their prefixes.
+    """The first GATE characters of every phrase key (whole keys when shorter), and all their prefixes;
+    with ``from_end``, the last ones, read backwards.
 
-    ``may_begin(head)``: some phrase key starts like ``head`` (its first GATE
-    characters), or is a prefix of it.  Most text fails on its second or third
-    character, so the walk stops there.
+    ``may_begin(window, cut)``: the phrase key of ``window`` (a text's first, or
+    last, 2 x GATE characters; ``cut`` when the text goes on) starts (ends)
+    like some phrase key, or with a whole one.  Most text fails on its second
+    or third character.  The same windows come back on every page of a site
+    ("Share", "Menu", a date line), so answers are kept.
     """
 
-    def __init__(self, ends: Iterable[str]) -> None:
+    def __init__(self, ends: Iterable[str], from_end: bool = False) -> None:
         self.ends = set(ends)
         self.prefixes = {end[:n] for end in self.ends for n in range(1, len(end) + 1)}
+        self.from_end = from_end
+        self.may_begin = lru_cache(maxsize=GATE_MEMO)(self._may_begin)
 
-    def may_begin(self, head: str) -> bool:
+    def _may_begin(self, window: str, cut: bool) -> bool:
+        key = phrase_key(window)
+        head = key[::-1][:GATE] if self.from_end else key[:GATE]
+        if len(head) < GATE and cut:
+            return True  # a window of mostly spaces and dashes: too little to tell
         for n in range(1, len(head) + 1):
             piece = head[:n]
             if piece not in self.prefixes:
