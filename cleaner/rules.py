@@ -28,6 +28,7 @@ import hashlib
 import tomllib
 import unicodedata
 from functools import lru_cache
+from itertools import groupby
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -72,6 +73,7 @@ _GLUE_AFTER = set(".!?…»\")”’")  # what a caption ends with when a label 
 _SENTENCE_BREAK = regex.compile(r"[.!?…。！？]+(?=\s|\Z)")
 _QUOTE_START = regex.compile(r"\A\s*[\"'«»„“”‘’‹›「『]")
 _WORD = regex.compile(r"\w+")
+_PATTERN_FLAGS = regex.IGNORECASE | regex.FULLCASE | regex.V1
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ def _per_language(table: object, where: str, key: str) -> Iterable[tuple[str, li
 
 def _compile(pattern: str, where: str) -> regex.Pattern:
     try:
-        return regex.compile(pattern, regex.IGNORECASE | regex.FULLCASE | regex.V1)
+        return regex.compile(pattern, _PATTERN_FLAGS)
     except regex.error as exc:
         raise RulePackError(f"{where}: invalid regex: {exc}") from None
 
@@ -278,9 +280,9 @@ class RuleSet:
     _reverse: regex.Pattern | None = field(init=False, repr=False)  # the same, matched leftwards from an end
     _heads: _Ends = field(init=False, repr=False)
     _tails: _Ends = field(init=False, repr=False)
-    _pattern_list: list[tuple] = field(init=False, repr=False)
+    _patterns: list[_Patterns] = field(init=False, repr=False)  # pack order: the first match wins
+    _patterns_by_script: dict[str, list[_Patterns]] = field(init=False, repr=False)
     _pattern_max_chars: int = field(init=False, repr=False)
-    _patterns_by_script: dict[str, list[tuple]] = field(init=False, repr=False)
     _foreign_rules: list[Rule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -297,16 +299,16 @@ class RuleSet:
         self._heads = _Ends(k[:GATE] for k in keys)
         self._tails = _Ends((k[::-1][:GATE] for k in keys), from_end=True)
         self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
-        # (rule, lang, script, max chars, pattern, timeout) in pack order: the first match wins.
-        self._pattern_list = [
-            (rule, lang, script_of(lang), rule.max_chars or PATTERN_MAX_CHARS, pattern,
-             None if pack.trusted else self.timeout)
-            for pack in self.packs for rule in pack.rules for lang, pattern in rule.patterns
+        self._patterns = [
+            _Patterns(rule, script, rule.max_chars or PATTERN_MAX_CHARS, None if pack.trusted else self.timeout,
+                      list(members))
+            for pack in self.packs for rule in pack.rules
+            for script, members in groupby(rule.patterns, key=lambda member: script_of(member[0]))
         ]
-        self._pattern_max_chars = max((limit for _, _, _, limit, _, _ in self._pattern_list), default=0)
         self._patterns_by_script = {}
-        for entry in self._pattern_list:
-            self._patterns_by_script.setdefault(entry[2], []).append(entry)
+        for group in self._patterns:
+            self._patterns_by_script.setdefault(group.script, []).append(group)
+        self._pattern_max_chars = max((group.limit for group in self._patterns), default=0)
         self._foreign_rules = [r for p in self.packs for r in p.rules if r.match == "foreign_language"]
 
     # A block is read in three ways, most certain first: all of it is chrome
@@ -384,23 +386,14 @@ class RuleSet:
         # Cyrillic pattern is tried on a block without Cyrillic runs.
         scripts = {run.script for run in block.runs if run.letters} if block.runs else None
         if scripts is None:
-            candidates = self._pattern_list
+            candidates = self._patterns
         elif len(scripts) == 1:
             candidates = self._patterns_by_script.get(scripts.pop(), [])
         else:
-            candidates = [entry for entry in self._pattern_list if entry[2] in scripts]
-        for rule, lang, _, limit, pattern, timeout in candidates:
-            if size > limit:
-                continue
-            try:
-                matched = pattern.fullmatch(text, timeout=timeout) if timeout else pattern.fullmatch(text)
-            except TimeoutError:
-                raise RuleTimeoutError(
-                    f"rule {rule.name}: pattern {pattern.pattern!r} ran past {timeout}s "
-                    f"on the block at {block.start}; make it linear (no nested quantifiers)"
-                ) from None
-            if matched:
-                return [_Hit(lead, lead + size, rule, lang)]
+            candidates = [group for group in self._patterns if group.script in scripts]
+        for group in candidates:
+            if size <= group.limit and (lang := group.first_match(text, block.start)) is not None:
+                return [_Hit(lead, lead + size, group.rule, lang)]
         return []
 
     def _drop_whole(self, doc: Document, index: int, hits: list[_Hit], grouped: bool) -> Rule:
@@ -479,6 +472,46 @@ class RuleSet:
         m = self._reverse.match(text, first, last)  # anchored at ``last``, longest phrase first
         if m and m.start() > first and _word_edge(text, m.start(), m.end()):
             return _Span(m.start(), m.end(), m.group())
+        return None
+
+
+# What keeps a pattern out of an alternation: an inline flag ((?r) reverses the
+# whole pattern) or a named group; and a leading wildcard, which the regex
+# module can search for a required word when the pattern stands alone.
+_NOT_ALTERNATED = regex.compile(r"(?<!\\)\(\?[a-zA-Z^-]|\A\.")
+
+
+class _Patterns:
+    """A rule's patterns for consecutive languages of one script, in their order.
+
+    Shipped patterns without groups, flags or lookarounds are also tried as one
+    alternation: a block that none of them matches (nearly every block) costs
+    one call instead of one per language.
+    """
+
+    def __init__(self, rule: Rule, script: str, limit: int, timeout: float | None,
+                 members: list[tuple[str, regex.Pattern]]) -> None:
+        self.rule, self.script, self.limit, self.timeout, self.members = rule, script, limit, timeout, members
+        plain = all(not pattern.groups and not _NOT_ALTERNATED.search(pattern.pattern) for _, pattern in members)
+        self.combined = (
+            regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in members), _PATTERN_FLAGS)
+            if timeout is None and plain and len(members) > 1 else None
+        )
+
+    def first_match(self, text: str, at: int) -> str | None:
+        """The language of the first pattern that matches all of ``text``."""
+        if self.combined is not None and not self.combined.fullmatch(text):
+            return None
+        for lang, pattern in self.members:
+            try:
+                matched = pattern.fullmatch(text, timeout=self.timeout) if self.timeout else pattern.fullmatch(text)
+            except TimeoutError:
+                raise RuleTimeoutError(
+                    f"rule {self.rule.name}: pattern {pattern.pattern!r} ran past {self.timeout}s "
+                    f"on the block at {at}; make it linear (no nested quantifiers)"
+                ) from None
+            if matched:
+                return lang
         return None
 
 

@@ -130,3 +130,21 @@ def test_script_runs_take_shortcuts_to_the_same_runs(text):
     from cleaner.detect import _segment_runs, script_runs
 
     assert script_runs(text, 7) == _segment_runs(text, 7)
+
+
+def _pattern_samples() -> list[str]:
+    """Lines that chrome patterns are written against: the fixtures' lines and the packs' phrases."""
+    from cleaner.rules import builtin_packs
+
+    lines = {line.strip() for page in FIXTURES.rglob("*.txt") for line in page.read_text("utf-8").splitlines()}
+    lines |= {phrase for pack in builtin_packs() for rule in pack.rules for _, phrase in rule.phrases}
+    return sorted(line for line in lines if line)
+
+
+@SETTINGS
+@given(st.one_of(st.sampled_from(_pattern_samples()), st.text(max_size=80),
+                 st.tuples(st.sampled_from(_pattern_samples()), st.text(max_size=20)).map("".join)))
+def test_patterns_tried_as_one_alternation_match_as_they_do_one_by_one(text):
+    for group in CLEANER.rules._patterns:
+        one_by_one = next((lang for lang, pattern in group.members if pattern.fullmatch(text)), None)
+        assert group.first_match(text, 0) == one_by_one, (group.rule.name, text)
