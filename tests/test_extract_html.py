@@ -123,3 +123,18 @@ def test_code_is_no_page_text_but_json_ld_still_feeds_the_extractor():
     result = clean(html)
     assert result.text == body
     assert result.removed == []
+
+
+def test_pages_are_parsed_as_trafilatura_parses_them():
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from cleaner.extract_html import _parse
+    from conftest import FIXTURES
+
+    for page in sorted(FIXTURES.rglob("*.html")):
+        text = page.read_bytes().decode("utf-8", "replace")
+        ours, theirs = _parse(text), load_html(text)
+        assert load_html(ours) is ours  # taken as it is, not parsed again
+        assert etree.tostring(ours) == etree.tostring(theirs), page.name
+    assert _parse("just a line of text") is None and load_html("just a line of text") is None
