@@ -241,8 +241,14 @@ class Detector:
                     self._backend = make_backend(self._backend_arg)
         return self._backend
 
-    def tag(self, runs: list[Run]) -> None:
-        """Give every run a language: long runs on their own, short ones after the page."""
+    def tag(self, runs: list[Run], chrome: Iterable[Run] = ()) -> None:
+        """Give every run a language: long runs on their own, short ones after the page.
+
+        ``chrome``: runs of what was already removed (pruned boxes).  They get a
+        language only where short runs of their script have no long run to
+        follow but theirs: a Russian interface's short labels left in an
+        English article are Russian because its removed boxes are.
+        """
         pending = []
         seen: dict[str, Counter[str]] = {}  # script -> languages of its long runs so far
         for run in runs:
@@ -256,7 +262,16 @@ class Detector:
                 langs[run.lang] += 1
             else:
                 pending.append((run, candidates))
-        priors = _script_priors(runs)
+        orphans = {run.script for run, _ in pending} - seen.keys()
+        lenders = [run for run in chrome if run.script in orphans and run.letters >= STAT_MIN_LETTERS]
+        for run in lenders:
+            candidates = self._narrow(run, _candidates(run))
+            if candidates is not None and len(candidates) <= 1:
+                continue  # the alphabet alone tells: the short runs find it themselves
+            langs = seen.setdefault(run.script, Counter())
+            run.lang, run.confidence = self._classify(run, candidates, _settled(langs))
+            langs[run.lang] += 1
+        priors = _script_priors(runs + lenders)
         for run, candidates in pending:
             prior = priors.get(run.script)
             if prior is not None and (candidates is None or prior in candidates):
@@ -354,16 +369,17 @@ def _segment_runs(text: str, offset: int) -> list[Run]:
 def detect(doc: Document, detector: Detector) -> Document:
     """Tag every run, block (the title too) and the document with a language and a confidence."""
     tagged = doc.blocks + ([doc.title] if doc.title is not None else [])
-    runs = []
+    runs, chrome = [], []
     for block in tagged:
         block.runs = script_runs(block.text, block.start)
-        runs.extend(block.runs)
-    detector.tag(runs)
+        (chrome if block.dropped else runs).extend(block.runs)
+    detector.tag(runs, chrome)  # what was pruned is chrome: no language of its own needed
     for block in tagged:
         block.lang, block.confidence = majority_language(block.runs)
-    article = [b for b in doc.blocks if sum(r.letters for r in b.runs) >= ARTICLE_MIN_LETTERS]
+    kept = [b for b in doc.blocks if not b.dropped] or doc.blocks
+    article = [b for b in kept if sum(r.letters for r in b.runs) >= ARTICLE_MIN_LETTERS]
     doc.language, doc.language_confidence = majority_language(
-        run for block in (article or doc.blocks) for run in block.runs
+        run for block in (article or kept) for run in block.runs
     )
     return doc
 

@@ -130,3 +130,21 @@ def test_the_same_text_is_asked_about_once():
         detector.tag(runs)
         assert runs[0].lang == "de"
     assert Counting.asked == 1
+
+
+def _runs(*texts):
+    return [run for text in texts for run in script_runs(text)]
+
+
+def test_removed_chrome_lends_its_language_only_to_short_runs_that_need_it():
+    article = "Mosquitoes are spreading north as winters grow milder across Europe, scientists say."
+    box = "Связанные статьи: Учёные предупреждают о распространении комаров на север Европы"
+    runs, chrome = _runs("Сообщено ИИ", article), _runs(box)
+    Detector().tag(runs, chrome)
+    assert [(r.text.strip(), r.lang) for r in runs] == [("Сообщено ИИ", "ru"), (article, "en")]
+    assert runs[0].confidence == 0.6  # taken from the page's long Cyrillic run, not guessed
+    assert chrome[0].lang == "ru"  # asked, because the label had nothing else to follow
+
+    runs, chrome = _runs(article), _runs(box)
+    Detector().tag(runs, chrome)
+    assert chrome[0].lang == "und"  # nothing needed it: removed text is not read
