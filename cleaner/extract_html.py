@@ -424,11 +424,11 @@ def _phrase_elements(short_texts: list, rules, page_chars: int, title_text: str)
     """
     found, seen = [], set()
     for element, node_text in short_texts:
+        if not len(element) and not rules.may_be_phrase(node_text):
+            continue  # the node is all the element's text, and starts like no phrase
         if element in seen or element.tag in _SKIP:
             continue
         seen.add(element)
-        if not len(element) and not rules.may_be_phrase(node_text):
-            continue  # the node is all the element's text, and starts like no phrase
         text = _squash(element)
         if not text or len(text) > PRUNE_MAX_CHARS or (match := rules.match_phrase(text)) is None:
             continue

@@ -664,14 +664,15 @@ def _foreign_blocks(doc: Document, rule: Rule) -> None:
             continue
         start, end = pieces[0]
         text = block.text[start:end]
+        if len(text) > (rule.max_chars or 60):
+            continue  # most blocks: asked first, it spares the language count
         lang, confidence = majority_language(
             r for r in block.runs if r.start < block.start + end and r.end > block.start + start
         )
         if lang in (UNDETERMINED, doc.language):
             continue
         if (
-            len(text) > (rule.max_chars or 60)
-            or len(_WORD.findall(text)) > (rule.max_words or 6)
+            len(_WORD.findall(text)) > (rule.max_words or 6)
             or _SENTENCE_END.search(text)
             or _QUOTE_START.match(text)
             or confidence < 0.5
