@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 from lxml import etree
@@ -87,9 +88,10 @@ def extract_html(loaded: Loaded, rules=None) -> Document:
         _strip_code(tree)
     pruned = _prune(tree, rules) if rules is not None and tree is not None else []
     source = tree if tree is not None else loaded.text
-    extracted = trafilatura.bare_extraction(source, **TRAFILATURA_OPTIONS)
+    settings, fallback = _extractors()
+    extracted = trafilatura.bare_extraction(source, options=settings)
     if extracted is None or extracted.body is None or _missed_text(extracted.body, tree):
-        extracted = trafilatura.bare_extraction(source, **FALLBACK_OPTIONS) or extracted
+        extracted = trafilatura.bare_extraction(source, options=fallback) or extracted
     pieces: list[tuple[str, str, int]] = []  # (text, kind, heading level)
     metadata: dict[str, str] = {}
     title = None
@@ -166,6 +168,18 @@ def _headline_furniture(pieces: list, title: str | None) -> tuple[list, list[_Pr
                 return pieces[index + 1:], dropped
             break
     return pieces, []
+
+
+@cache
+def _extractors():
+    """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser)."""
+    from trafilatura.settings import Extractor
+
+    names = {"include_comments": "comments", "include_tables": "tables", "favor_recall": "recall"}
+    return tuple(
+        Extractor(**{names.get(key, key): value for key, value in options.items()})
+        for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS)
+    )
 
 
 def _parser() -> etree.HTMLParser:
