@@ -397,6 +397,15 @@ def _prune(tree: etree._Element, rules) -> list[_Pruned]:
     return pruned
 
 
+# A box is a block, never a link or a word in a line: "Sign up for our
+# <a class='newsletter-link'>newsletter</a> here" keeps its link.
+_INLINE = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "br", "button", "cite", "code", "data", "dfn", "em", "i", "img", "input",
+    "kbd", "label", "mark", "option", "q", "s", "samp", "select", "small", "span", "strong", "sub", "sup",
+    "textarea", "time", "u", "var", "wbr",
+})
+
+
 def _walk(body, limit: int) -> tuple[list, list]:
     """One pass over the page: the elements whose class, id or aria-label
     carry a consent or newsletter marker (with it, lowercased), and every
@@ -407,8 +416,11 @@ def _walk(body, limit: int) -> tuple[list, list]:
     for element in body.iter():
         tag = element.tag
         if isinstance(tag, str):  # not a comment: a comment's text is none of the page's
-            get = element.get
-            cls, ident, label = get("class"), get("id"), get("aria-label")
+            if tag not in _INLINE:
+                get = element.get
+                cls, ident, label = get("class"), get("id"), get("aria-label")
+            else:
+                cls = ident = label = None
             if (cls or ident or label) and _MARKERS.search(marker := f"{cls or ''} {ident or ''} {label or ''}".lower()):
                 marked.append((element, marker))
             text = element.text
@@ -449,6 +461,8 @@ def _phrase_elements(short_texts: list, rules, page_chars: int, title_text: str)
         while (parent := element.getparent()) is not None and parent.tag != "body" and _squash(parent) == text:
             element = parent
         rule, lang = match
+        if rule.action != "drop_caption" and element.tag in _INLINE and _in_a_sentence(element):
+            continue  # "sign up for our <a>newsletter</a> here": a word of the text, not a box
         if rule.action in ("drop_section", "drop_rest"):
             # No small box around the heading: leave it, the text stage drops its section.
             if (box := _section_container(element, text, page_chars)) is not None:
@@ -510,6 +524,13 @@ def _caption_of(label, title_text: str):
 
 _STRING = etree.XPath("string()")
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+
+
+def _in_a_sentence(element) -> bool:
+    """Whether words stand beside the element in its parent (not just separators such as "|")."""
+    parent = element.getparent()
+    around = [parent.text] + [child.tail for child in parent]
+    return any(_WORD_CHARS.search(piece) for piece in around if piece)
 
 
 def _has_own_text(element) -> bool:

@@ -138,3 +138,14 @@ def test_pages_are_parsed_as_trafilatura_parses_them():
         assert load_html(ours) is ours  # taken as it is, not parsed again
         assert etree.tostring(ours) == etree.tostring(theirs), page.name
     assert _parse("just a line of text") is None and load_html("just a line of text") is None
+
+
+def test_a_newsletter_link_inside_a_paragraph_stays_in_it():
+    line = "Readers can sign up for our newsletter to get the council budget news every morning before work."
+    html = page(
+        f"<div class='body'>{paragraphs()}<p>Readers can sign up for our "
+        "<a class='newsletter-link' href='/nl'>newsletter</a> to get the council budget news every "
+        "morning before work.</p></div>"
+    )
+    result = clean(html)
+    assert result.text.split("\n\n") == PARAGRAPHS + [line]
