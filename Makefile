@@ -29,6 +29,7 @@ test: install
 bench: install
 	$(PY) bench/langid.py
 	$(PY) bench/scrapinghub.py
+	$(PY) bench/stages.py
 	$(PY) bench/batch.py
 	$(PY) bench/fuzz.py
 
