@@ -187,7 +187,7 @@ def _parser() -> etree.HTMLParser:
 
     lxml.html picks each element's Python class with a Python callback (forms
     and inputs get classes of their own), paid every time code touches an
-    element: about 2,500 times a page inside trafilatura alone.  Neither
+    element: thousands of times a page inside trafilatura alone.  Neither
     trafilatura nor cleaner uses those form classes, so every element is a
     plain ``HtmlElement``, chosen by lxml's C default lookup.
     """

@@ -27,11 +27,11 @@ from __future__ import annotations
 import hashlib
 import tomllib
 import unicodedata
-from functools import lru_cache
-from itertools import groupby
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
+from itertools import groupby
 from pathlib import Path
 
 import regex
@@ -293,12 +293,11 @@ class RuleSet:
                     self._phrases.setdefault(phrase_key(phrase), []).append((rule, lang))
         keys = sorted(self._phrases, key=lambda k: (-len(k), k))
         alternation = "|".join(_phrase_regex(k) for k in keys)
-        flags = regex.IGNORECASE | regex.FULLCASE | regex.V1
-        self._alternation = regex.compile(alternation, flags) if keys else None
+        self._alternation = regex.compile(alternation, _PATTERN_FLAGS) if keys else None
         # Cheap gates before the big alternation: how phrases begin and end.
         self._heads = _Ends(k[:GATE] for k in keys)
         self._tails = _Ends((k[::-1][:GATE] for k in keys), from_end=True)
-        self._reverse = regex.compile(alternation, flags | regex.REVERSE) if keys else None
+        self._reverse = regex.compile(alternation, _PATTERN_FLAGS | regex.REVERSE) if keys else None
         self._patterns = [
             _Patterns(rule, script, rule.max_chars or PATTERN_MAX_CHARS, None if pack.trusted else self.timeout,
                       list(members))
@@ -484,9 +483,9 @@ _NOT_ALTERNATED = regex.compile(r"(?<!\\)\(\?[a-zA-Z^-]|\A\.")
 class _Patterns:
     """A rule's patterns for consecutive languages of one script, in their order.
 
-    Shipped patterns without groups, flags or lookarounds are also tried as one
-    alternation: a block that none of them matches (nearly every block) costs
-    one call instead of one per language.
+    Shipped patterns without groups or inline flags, and not opening with a
+    wildcard, are also tried as one alternation: a block that none of them
+    matches (nearly every block) costs one call instead of one per language.
     """
 
     def __init__(self, rule: Rule, script: str, limit: int, timeout: float | None,
