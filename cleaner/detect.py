@@ -253,25 +253,14 @@ class Detector:
         seen: dict[str, Counter[str]] = {}  # script -> languages of its long runs so far
         for run in runs:
             candidates = self._narrow(run, _candidates(run))
-            if candidates is not None and len(candidates) <= 1:
-                run.lang = candidates[0] if candidates else UNDETERMINED
-                run.confidence = 0.99 if candidates else 0.0
-            elif run.letters >= STAT_MIN_LETTERS:
-                langs = seen.setdefault(run.script, Counter())
-                run.lang, run.confidence = self._classify(run, candidates, _settled(langs))
-                langs[run.lang] += 1
-            else:
+            if not self._tag_alone(run, candidates, seen):
                 pending.append((run, candidates))
-        orphans = {run.script for run, _ in pending} - seen.keys()
-        lenders = [run for run in chrome if run.script in orphans and run.letters >= STAT_MIN_LETTERS]
-        for run in lenders:
-            candidates = self._narrow(run, _candidates(run))
-            if candidates is not None and len(candidates) <= 1:
-                continue  # the alphabet alone tells: the short runs find it themselves
-            langs = seen.setdefault(run.script, Counter())
-            run.lang, run.confidence = self._classify(run, candidates, _settled(langs))
-            langs[run.lang] += 1
-        priors = _script_priors(runs + lenders)
+        priors = _script_priors(runs)
+        orphans = {run.script for run, _ in pending} - priors.keys()
+        if lenders := [run for run in chrome if run.script in orphans and run.letters >= STAT_MIN_LETTERS]:
+            for run in lenders:
+                self._tag_alone(run, self._narrow(run, _candidates(run)), seen)
+            priors = _script_priors(runs + lenders)
         for run, candidates in pending:
             prior = priors.get(run.script)
             if prior is not None and (candidates is None or prior in candidates):
@@ -281,6 +270,19 @@ class Detector:
                 run.lang, run.confidence = lang, round(confidence * 0.5, 4)
             else:
                 run.lang, run.confidence = _fallback(run.script, candidates), 0.2
+
+    def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, Counter[str]]) -> bool:
+        """Tag a run its alphabet or, when long enough, the backend can tell; False for one that must follow the page."""
+        if candidates is not None and len(candidates) <= 1:
+            run.lang = candidates[0] if candidates else UNDETERMINED
+            run.confidence = 0.99 if candidates else 0.0
+        elif run.letters >= STAT_MIN_LETTERS:
+            langs = seen.setdefault(run.script, Counter())
+            run.lang, run.confidence = self._classify(run, candidates, _settled(langs))
+            langs[run.lang] += 1
+        else:
+            return False
+        return True
 
     def _narrow(self, run: Run, candidates: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if self.languages is None or candidates == ():
