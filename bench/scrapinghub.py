@@ -322,7 +322,7 @@ def speed_share(results: Sequence[Result]) -> str | None:
     shares = [b / c for b, c in zip(by_key[BASELINE].passes, by_key[CANDIDATE].passes)]
     listed = ", ".join(f"{share:.2f}" for share in shares)
     return (f"{CANDIDATE} speed / {by_key[BASELINE].row.setting} speed: {statistics.median(shares):.2f} "
-            f"(median of {len(shares)} passes: {listed})")
+            f"(median of {len(shares)} pass{'es' if len(shares) != 1 else ''}: {listed})")
 
 
 # -- reporting ---------------------------------------------------------------
