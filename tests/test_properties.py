@@ -141,9 +141,12 @@ def _pattern_samples() -> list[str]:
     return sorted(line for line in lines if line)
 
 
+PATTERN_SAMPLES = _pattern_samples()
+
+
 @SETTINGS
-@given(st.one_of(st.sampled_from(_pattern_samples()), st.text(max_size=80),
-                 st.tuples(st.sampled_from(_pattern_samples()), st.text(max_size=20)).map("".join)))
+@given(st.one_of(st.sampled_from(PATTERN_SAMPLES), st.text(max_size=80),
+                 st.tuples(st.sampled_from(PATTERN_SAMPLES), st.text(max_size=20)).map("".join)))
 def test_patterns_tried_as_one_alternation_match_as_they_do_one_by_one(text):
     for group in CLEANER.rules._patterns:
         one_by_one = next((lang for lang, pattern in group.members if pattern.fullmatch(text)), None)
