@@ -59,7 +59,8 @@ FURNITURE_MAX_CHARS = 80  # a line above the headline longer than this is not fu
 CONTAINER_MAX_SHARE = 0.3  # a pruned container holds at most this share of the page's text
 CAPTION_MAX_CHARS = 400
 
-_SKIP = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "math"}
+# Never a chrome phrase (styles, icons and templates are gone by then; JSON-LD scripts stay).
+_SKIP = {"script", "noscript", "head", "title", "meta", "link", "math"}
 # Consent and newsletter boxes by the words in their class, id or aria-label,
 # read lowercased (a case-blind regex costs ten times as much per attribute).
 _CONSENT = re.compile(r"cookie|consent|gdpr|onetrust|didomi|usercentrics|куки")
@@ -524,7 +525,7 @@ def _caption_of(label, title_text: str):
 
 
 _STRING = etree.XPath("string()")
-_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::noscript)]")
 
 
 def _in_a_sentence(element) -> bool:
