@@ -24,7 +24,7 @@ from .batch import Fields, Line, Record, Rendered, kind_of, read_inputs, rendere
 from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
-from .load import MAX_BYTES
+from .config import LoadConfig
 from .result import CleanResult
 
 
@@ -49,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "the rule, category and language of each (kept in memory: for hundreds of pages)")
     parser.add_argument("--progress", action="store_true",
                         help="progress bar and summary on stderr even when it is not a terminal")
-    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
-                        help=f"refuse inputs larger than N bytes (default {MAX_BYTES:,}; 0: no limit)")
+    parser.add_argument("--max-bytes", type=int, default=LoadConfig.max_bytes, metavar="N",
+                        help=f"refuse inputs larger than N bytes (default {LoadConfig.max_bytes:,}; 0: no limit)")
     parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
     parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
     parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")

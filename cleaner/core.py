@@ -2,69 +2,75 @@
 
     load -> extract -> repair -> detect -> rules -> normalise -> result
 
-Repair (ftfy, invisible characters) runs before the rules so that they read
-the text as it will come out: chrome in mojibake or with a zero-width space
-inside is still chrome.
+Every stage is a function ``stage(doc, context) -> doc`` listed once in
+`STAGES`; its docstring says what it reads and writes (`cleaner.document`).
+Repair runs before the rules so that they read the text as it will come out:
+chrome in mojibake or with a zero-width space inside is still chrome.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
 from typing import Any, TypeVar
 
-from .detect import Backend, Detector, detect
+from .config import CleanerConfig
+from .detect import Detector, detect
+from .document import Document, Input
 from .errors import InputError
 from .extract import extract
-from .load import MAX_BYTES, load
-from .normalise import normalise, repair
-from .result import CleanResult, build_result
-from .rules import PATTERN_TIMEOUT, RulePack, RuleSet, builtin_packs, load_pack
+from .load import load
+from .normalise import normalise
+from .repair import repair
+from .result import CleanResult, build_result, error_result, versions
+from .rules import RulePack, RuleSet, apply_rules, builtin_packs, load_pack
 
-_DEPENDENCIES = ("trafilatura", "ftfy", "regex", "py3langid", "langdetect")
+__all__ = ["STAGES", "Cleaner", "Context", "clean", "error_result", "versions"]
 
 Record = Any  # str | bytes | Mapping[str, Any] | cleaner.batch.Record
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class Context:
+    """What every stage is handed besides the document: the settings and what was loaded from them."""
+
+    config: CleanerConfig
+    rules: RuleSet
+    detector: Detector
+
+
+Stage = Callable[[Document, Context], Document]
+STAGES: tuple[Stage, ...] = (load, extract, repair, detect, apply_rules, normalise)
+
+
 class Cleaner:
     """Holds loaded rule packs and the language detector; clean many pages with one.
+
+    Built from a `CleanerConfig`, with keyword overrides by setting name
+    (``max_bytes=``, ``languages=``) or by the short names ``rules`` (extra
+    packs), ``builtin_rules`` and ``detector``.  A `Cleaner` pickles as its
+    config: the packs and models are loaded again where it is unpickled.
 
     >>> cleaner = Cleaner(rules=[])          # built-in packs only
     >>> cleaner.clean("Title\\n\\nBody text.").text
     'Body text.'
     """
 
-    def __init__(
-        self,
-        *,
-        rules: Sequence[str | Path | RulePack] = (),
-        builtin_rules: bool = True,
-        detector: str | Backend | None = None,
-        languages: Sequence[str] | None = None,
-        pattern_timeout: float = PATTERN_TIMEOUT,
-        max_bytes: int = MAX_BYTES,
-    ) -> None:
-        packs = builtin_packs() if builtin_rules else []
-        packs += [r if isinstance(r, RulePack) else load_pack(r) for r in rules]
+    def __init__(self, config: CleanerConfig | None = None, **options: Any) -> None:
+        config = (config or CleanerConfig()).replace(**options) if options else (config or CleanerConfig())
+        packs = builtin_packs() if config.rules.builtin else []
+        packs += [p if isinstance(p, RulePack) else load_pack(p) for p in config.rules.packs]
+        self.config = config
         self.packs = packs
-        self.rules = RuleSet(packs, timeout=pattern_timeout)
-        self.max_bytes = max_bytes
-        self.detector = Detector(detector, languages)
-        self._init = {"rules": list(rules), "builtin_rules": builtin_rules, "detector": detector,
-                      "languages": languages, "pattern_timeout": pattern_timeout, "max_bytes": max_bytes}
-        self.options = {
-            "builtin_rules": builtin_rules,
-            "detector": self.detector.name,
-            "languages": sorted(self.detector.languages) if self.detector.languages else None,
-            "pattern_timeout": pattern_timeout,
-            "max_bytes": max_bytes,
-        }
+        self.rules = RuleSet(packs, timeout=config.rules.pattern_timeout)
+        self.detector = Detector(config.detect.backend, config.detect.languages)
+        self.context = Context(config, self.rules, self.detector)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Cleaner, (self.config,))
 
     def clean(
         self,
@@ -82,26 +88,10 @@ class Cleaner:
         """
         if kind not in ("auto", "html", "text"):
             raise ValueError(f"kind must be 'auto', 'html' or 'text', not {kind!r}")
-        loaded = load(data, headers=headers, name=name or url or "<input>", max_bytes=self.max_bytes, kind=kind)
-        doc = extract(loaded, self.rules)
-        if url and "url" not in doc.metadata:
-            doc.metadata["url"] = url
-        fixes: Counter[str] = Counter()
-        repair(doc, fixes)
-        detect(doc, self.detector)
-        self.rules.apply(doc)
-        normalise(doc, fixes)
-        provenance = {
-            "input_sha256": loaded.sha256,
-            "input_kind": loaded.kind,
-            "encoding": loaded.encoding,
-            "encoding_source": loaded.encoding_source,
-            "fixes": dict(sorted(fixes.items())),
-            "versions": versions(),
-            "rule_packs": [p.describe() for p in self.packs],
-            "options": self.options,
-        }
-        return build_result(doc, provenance)
+        doc = Document(Input(data, url, headers, name or url or "<input>", kind))
+        for stage in STAGES:
+            doc = stage(doc, self.context)
+        return build_result(doc, self.context)
 
     def clean_record(self, record: Record) -> CleanResult:
         """Like `clean`, but any failure becomes an error result instead of an exception.
@@ -147,7 +137,7 @@ class Cleaner:
                 in_flight.acquire()
                 yield work, item
 
-        with get_context("spawn").Pool(jobs, initializer=_worker_init, initargs=(self._init,)) as pool:
+        with get_context("spawn").Pool(jobs, initializer=_worker_init, initargs=(self.config,)) as pool:
             for result in pool.imap(_worker_apply, feed(), chunksize=max(1, chunk // 8)):
                 in_flight.release()
                 yield result
@@ -160,51 +150,16 @@ def clean(data: str | bytes, *, url: str | None = None, **options: Any) -> Clean
     'The article.'
     """
     headers = options.pop("headers", None)
-    return _cached_cleaner(_freeze(options)).clean(data, url, headers=headers)
+    config = CleanerConfig().replace(**options) if options else _DEFAULT
+    return _cached_cleaner(config).clean(data, url, headers=headers)
+
+
+_DEFAULT = CleanerConfig()
 
 
 @lru_cache(maxsize=8)
-def _cached_cleaner(frozen: tuple) -> Cleaner:
-    return Cleaner(**{k: list(v) if k in ("rules", "languages") else v for k, v in frozen})
-
-
-def _freeze(options: dict[str, Any]) -> tuple:
-    return tuple(sorted((k, tuple(map(str, v)) if k in ("rules", "languages") else v) for k, v in options.items()))
-
-
-def error_result(exc: BaseException, data: object, url: str | None = None, name: str | None = None) -> CleanResult:
-    """A result that stands for a record that could not be cleaned; its message names the input."""
-    if isinstance(data, str):
-        digest = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
-    elif isinstance(data, (bytes, bytearray)):
-        digest = hashlib.sha256(data).hexdigest()
-    else:
-        digest = None
-    return CleanResult(
-        metadata={"url": url} if url else {},
-        provenance={"input_sha256": digest, "versions": versions()},
-        error={"type": type(exc).__name__, "message": _named(str(exc) or type(exc).__name__, name)},
-    )
-
-
-def _named(message: str, name: str | None) -> str:
-    first_line = message.splitlines()[0] if message else message
-    return first_line if not name or first_line.startswith(name) else f"{name}: {first_line}"
-
-
-@lru_cache(maxsize=1)
-def versions() -> dict[str, str]:
-    """Versions of cleaner and the libraries that made the result."""
-    found = {"cleaner": _version("cleaner")}
-    found.update((name, _version(name)) for name in _DEPENDENCIES)
-    return found
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+def _cached_cleaner(config: CleanerConfig) -> Cleaner:
+    return Cleaner(config)
 
 
 def _unpack(record: Record) -> tuple[Any, str | None, Mapping[str, str] | None, str | None, str | None]:
@@ -221,9 +176,9 @@ def _unpack(record: Record) -> tuple[Any, str | None, Mapping[str, str] | None, 
 _WORKER: Cleaner | None = None
 
 
-def _worker_init(init: dict[str, Any]) -> None:
+def _worker_init(config: CleanerConfig) -> None:
     global _WORKER
-    _WORKER = Cleaner(**init)
+    _WORKER = Cleaner(config)
 
 
 def _worker_apply(task: tuple[Callable[[Cleaner, Any], Any], Any]) -> Any:

@@ -18,11 +18,14 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import regex
 
 from .document import UNDETERMINED, Document, Run
+
+if TYPE_CHECKING:
+    from .core import Context
 
 # A run needs this many letters before a statistical backend may choose its
 # language; shorter runs follow the page (see module docstring).  At 12 letters
@@ -368,9 +371,12 @@ def _segment_runs(text: str, offset: int) -> list[Run]:
     return runs
 
 
-def detect(doc: Document, detector: Detector) -> Document:
-    """Tag every run, block (the title too) and the document with a language and a confidence."""
-    tagged = doc.blocks + ([doc.title] if doc.title is not None else [])
+def detect(doc: Document, context: Context) -> Document:
+    """Stage 4: tag every run, block (the title too) and the document with a language and a
+    confidence.  Reads block text and ``dropped`` (pruned chrome); writes ``runs``, block
+    ``lang`` and ``confidence``, and ``language``."""
+    detector = context.detector
+    tagged = doc.all_blocks()
     runs, chrome = [], []
     for block in tagged:
         block.runs = script_runs(block.text, block.start)
@@ -380,7 +386,7 @@ def detect(doc: Document, detector: Detector) -> Document:
         block.lang, block.confidence = majority_language(block.runs)
     kept = [b for b in doc.blocks if not b.dropped] or doc.blocks
     article = [b for b in kept if sum(r.letters for r in b.runs) >= ARTICLE_MIN_LETTERS]
-    doc.language, doc.language_confidence = majority_language(
+    doc.language, _ = majority_language(
         run for block in (article or kept) for run in block.runs
     )
     return doc

@@ -1,16 +1,26 @@
-"""The one document object that flows through the stages.
+"""The one document object that flows through the stages, and the pieces it is made of.
 
-Every stage takes a `Document` and returns a new one (or fills fields that the
-stage owns): ``load`` makes ``source``, ``extract`` makes ``blocks``, ``detect``
-fills runs and languages, ``rules`` fills verdicts, ``normalise`` fills the
-clean text of kept blocks.  Spans are character offsets into ``Document.source``
-(the decoded input for text pages, the extracted block stream for HTML pages),
-so every kept and removed piece points back to where it came from.
+Every stage is a function ``stage(doc, context) -> doc`` (see `cleaner.core.STAGES`):
+it reads what earlier stages filled and fills the fields it owns, in place,
+and returns the same document.  No stage reaches back into an earlier one.
+
+    load       input          -> loaded (decoded text, kind, encoding, digest)
+    extract    loaded         -> source, blocks, title, metadata, reason
+    repair     blocks, title  -> their text mended (ftfy, invisible characters), fixes
+    detect     blocks, title  -> runs, block languages, language
+    rules      blocks         -> verdicts: dropped, removals, cuts; reason
+    normalise  blocks, title  -> clean text of what is kept, fixes
+
+Spans are character offsets into ``Document.source`` (the decoded input for
+text pages, the extracted block stream for HTML pages), so every kept and
+removed piece points back to where it came from.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 UNDETERMINED = "und"
@@ -60,7 +70,6 @@ class Block:
     kind: str = "paragraph"  # paragraph | heading | title | list_item | caption | quote | table
     level: int = 0  # heading level (1-6) where known; 0 for everything else
     group: int = 0  # blocks with the same group touch: no blank line (or container) between them
-    path: str | None = None  # where it came from in HTML (an element path)
     runs: list[Run] = field(default_factory=list)
     lang: str = UNDETERMINED
     confidence: float = 0.0
@@ -73,7 +82,6 @@ class Block:
     cuts: list[tuple[int, int]] = field(default_factory=list)  # removed stretches, offsets into ``text``
     # Filled by the normalise stage.
     clean: str = ""
-
 
     def kept_pieces(self) -> list[tuple[int, int]]:
         """Offsets (into ``text``) of what the cuts leave, spaces and punctuation at their ends trimmed.
@@ -111,13 +119,42 @@ def is_separator(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch)[0] in "PSZ" or unicodedata.category(ch) == "Cf"
 
 
+@dataclass(frozen=True)
+class Input:
+    """What the caller handed over: the page and what it knows about it."""
+
+    data: str | bytes
+    url: str | None = None
+    headers: Mapping[str, str] | None = None
+    name: str = "<input>"  # names the input in error messages
+    kind: str = "auto"  # "html", "text", or "auto" (sniffed)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The input decoded: filled by the load stage."""
+
+    text: str
+    kind: str  # "html" | "text"
+    encoding: str | None  # None when the caller gave str
+    encoding_source: str  # "str" | "bom" | "http-header" | "meta" | "utf-8" | "detected" | "per-line"
+    sha256: str
+    name: str = "<input>"  # for messages
+
+
 @dataclass
 class Document:
-    source: str
-    input_kind: str  # "text" | "html"
+    input: Input
+    loaded: Loaded | None = None
+    source: str = ""
+    input_kind: str = "text"  # "text" | "html"
     blocks: list[Block] = field(default_factory=list)
     language: str = UNDETERMINED
-    language_confidence: float = 0.0
     title: Block | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     reason: str | None = None  # why there is no article, when there is none
+    fixes: Counter[str] = field(default_factory=Counter)  # repair and tidy steps that changed something
+
+    def all_blocks(self) -> list[Block]:
+        """The body's blocks and the title's, which the character stages treat alike."""
+        return self.blocks + ([self.title] if self.title is not None else [])

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .config import TextConfig
 from .document import Block, Document
-from .load import Loaded
 
 if TYPE_CHECKING:
-    from .rules import RuleSet
+    from .core import Context
 
 # A line is blank when it holds only white space, including no-break and
 # zero-width characters that pages use as spacers.
@@ -27,28 +27,32 @@ _LINE = regex.compile(r"[^\n\r\u2028\u2029\x0b\x0c]*(?:\r\n|[\n\r\u2028\u2029\x0
 _SPACES = " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u200b\ufeff"
 _BLANK = regex.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]*", regex.V1)
 
-# Hard-wrap detection: lines broken at a fixed width (mail, terminals, some feeds).
-WRAP_MIN_LINES = 3
-WRAP_MIN_WIDTH = 40
-WRAP_MAX_WIDTH = 100
-WRAP_SHORTEST_SHARE = 0.6  # every line but the last is at least this share of the widest
 _SENTENCE_END = regex.compile(r"[.!?…。！？»\"”:;)\]]\s*\Z")
 
 
-def extract(loaded: Loaded, rules: RuleSet | None = None) -> Document:
-    """Split a loaded page into blocks.
+def extract(doc: Document, context: Context) -> Document:
+    """Stage 2: split the loaded page into blocks.  Reads ``loaded``; writes
+    ``source``, ``input_kind``, ``blocks`` and, for HTML, ``title``, ``metadata`` and ``reason``.
 
-    HTML pages are pruned by ``rules`` and extracted by trafilatura
-    (`cleaner.extract_html`); text pages are split into lines.
+    HTML pages are pruned by the rule packs and extracted by trafilatura
+    (`cleaner.html`); text pages are split into lines.  The caller's url is
+    recorded in the metadata where the page declares none.
     """
-    if loaded.kind == "html":
+    assert doc.loaded is not None, "extract runs after load"
+    if doc.loaded.kind == "html":
         from .extract_html import extract_html
 
-        return extract_html(loaded, rules)
-    return Document(source=loaded.text, input_kind="text", blocks=text_blocks(loaded.text))
+        extract_html(doc, context)
+    else:
+        doc.source, doc.input_kind = doc.loaded.text, "text"
+        doc.blocks = text_blocks(doc.loaded.text, context.config.text)
+    if doc.input.url and "url" not in doc.metadata:
+        doc.metadata["url"] = doc.input.url
+    return doc
 
 
-def text_blocks(text: str) -> list[Block]:
+def text_blocks(text: str, config: TextConfig = TextConfig()) -> list[Block]:
+    """Every non-blank line a block, hard-wrapped paragraphs one block; offsets into ``text``."""
     blocks: list[Block] = []
     group: list[tuple[int, int]] = []
     group_id = 0
@@ -57,7 +61,7 @@ def text_blocks(text: str) -> list[Block]:
         nonlocal group_id
         if group:
             group_id += 1
-            blocks.extend(_group_blocks(text, group, group_id))
+            blocks.extend(_group_blocks(text, group, group_id, config))
             group.clear()
 
     for m in _LINE.finditer(text):
@@ -75,19 +79,20 @@ def text_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def _group_blocks(text: str, spans: list[tuple[int, int]], group_id: int) -> list[Block]:
-    if _hard_wrapped(text, spans):
+def _group_blocks(text: str, spans: list[tuple[int, int]], group_id: int, config: TextConfig) -> list[Block]:
+    if _hard_wrapped(text, spans, config):
         start, end = spans[0][0], spans[-1][1]
         return [Block(text=text[start:end], start=start, end=end, group=group_id)]
     return [Block(text=text[s:e], start=s, end=e, group=group_id) for s, e in spans]
 
 
-def _hard_wrapped(text: str, spans: list[tuple[int, int]]) -> bool:
-    if len(spans) < WRAP_MIN_LINES:
+def _hard_wrapped(text: str, spans: list[tuple[int, int]], config: TextConfig) -> bool:
+    """Lines broken at a fixed width (mail, terminals, some feeds)."""
+    if len(spans) < config.wrap_min_lines:
         return False
     widths = [e - s for s, e in spans[:-1]]
     widest = max(widths)
-    if not WRAP_MIN_WIDTH <= widest <= WRAP_MAX_WIDTH or min(widths) < widest * WRAP_SHORTEST_SHARE:
+    if not config.wrap_min_width <= widest <= config.wrap_max_width or min(widths) < widest * config.wrap_shortest_share:
         return False
     # Display wrapping cuts mid-sentence; one-paragraph-per-line text ends lines with punctuation.
     open_ends = sum(not _SENTENCE_END.search(text[s:e]) for s, e in spans[:-1])

@@ -12,7 +12,7 @@ says what belongs together:
 - consent and newsletter boxes go by their markers (class, id, aria-label)
   in any language, again only when they are small next to the page.
 
-Every pruned element becomes a dropped block with its element path, so the
+Every pruned element becomes a dropped block, so the
 result lists it like any other removal.  Then trafilatura extracts the main
 content, keeping block structure (headings, paragraphs, list items, quotes,
 table rows) and page metadata.  ``Document.source`` for an HTML page is the
@@ -29,9 +29,13 @@ from functools import cache
 import regex
 from lxml import etree
 
+from typing import TYPE_CHECKING
+
 from .document import Block, Document, Removal
 from .errors import TooDeepError
-from .load import Loaded
+
+if TYPE_CHECKING:
+    from .core import Context
 
 # trafilatura settings chosen by bench/scrapinghub.py (see bench/RESULTS.md).
 TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables": True}
@@ -74,17 +78,17 @@ _BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
 @dataclass
 class _Pruned:
     text: str
-    path: str | None
     rule: str
     category: str
     lang: str
     action: str
 
 
-def extract_html(loaded: Loaded, rules=None) -> Document:
-    """Blocks and metadata of an HTML page; ``rules`` (a `RuleSet`) prunes chrome first."""
+def extract_html(doc: Document, context: Context) -> Document:
+    """Blocks and metadata of an HTML page; the context's rules prune chrome first."""
     import trafilatura
 
+    loaded, rules = doc.loaded, context.rules
     tree = _parse(loaded.text)
     if tree is not None:
         _strip_code(tree)
@@ -108,10 +112,10 @@ def extract_html(loaded: Loaded, rules=None) -> Document:
     reason = None
     if pieces and tree is not None and _links_and_captions(pieces, tree):
         # A list of links or a gallery: recorded as removed, no article passed off.
-        furniture += [_Pruned(text, None, "markup/not-an-article", "not_article", "und", "drop_block")
+        furniture += [_Pruned(text, "markup/not-an-article", "not_article", "und", "drop_block")
                       for text, _, _ in pieces]
         pieces, reason = [], "no article: the page is links and captions (a list of links, a gallery)"
-    doc = _document(title, pieces, furniture + pruned, metadata)
+    _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason
     return doc
 
@@ -164,7 +168,7 @@ def _headline_furniture(pieces: list, title: str | None) -> tuple[list, list[_Pr
             above = pieces[:index]
             if all(len(t) <= FURNITURE_MAX_CHARS for t, _, _ in above):
                 dropped = [
-                    _Pruned(t, None, "markup/headline-furniture", "navigation", "und", "drop_block")
+                    _Pruned(t, "markup/headline-furniture", "navigation", "und", "drop_block")
                     for t, _, _ in above + [pieces[index]] if not _same(t, title)
                 ]
                 return pieces[index + 1:], dropped
@@ -247,7 +251,7 @@ def _strip_code(tree: etree._Element) -> None:
     etree.strip_elements(tree, *_CODE, with_tail=False)
 
 
-def _document(title: str | None, pieces, pruned: list[_Pruned], metadata: dict[str, str]) -> Document:
+def _document(doc: Document, title: str | None, pieces, pruned: list[_Pruned], metadata: dict[str, str]) -> None:
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
@@ -270,14 +274,12 @@ def _document(title: str | None, pieces, pruned: list[_Pruned], metadata: dict[s
         blocks.append(Block(text=text, start=start, end=end, kind=kind, level=level, group=group))
     for group, item in enumerate(pruned, start=len(pieces) + 1):
         start, end = add(item.text)
-        block = Block(text=item.text, start=start, end=end, kind="paragraph", group=group, path=item.path)
+        block = Block(text=item.text, start=start, end=end, kind="paragraph", group=group)
         block.dropped = True
         block.removals = [Removal(item.text, item.rule, item.category, item.lang, start, end, item.action)]
         block.cuts = [(0, len(item.text))]
         blocks.append(block)
-    doc = Document(source="".join(parts), input_kind="html", blocks=blocks, metadata=metadata)
-    doc.title = doc_title
-    return doc
+    doc.source, doc.input_kind, doc.blocks, doc.metadata, doc.title = "".join(parts), "html", blocks, metadata, doc_title
 
 
 def _missed_text(body: etree._Element, tree: etree._Element | None) -> bool:
@@ -388,13 +390,12 @@ def _prune(tree: etree._Element, rules) -> list[_Pruned]:
     found = _marked_boxes(marked, page_chars) + _phrase_elements(short_texts, rules, page_chars, title_text)
     chosen = {element for element, *_ in found}
     pruned = []
-    roottree = tree.getroottree()
     for element, rule, category, lang, action in found:
         if element.getparent() is None or any(ancestor in chosen for ancestor in element.iterancestors()):
             continue  # inside a box that goes as a whole (a badge in a teaser box)
         # Text nodes apart, as a reader sees them: "Связанные статьи Teaser…", not "статьиTeaser…".
         if text := " ".join(" ".join(_VISIBLE_TEXT(element)).split()):
-            pruned.append(_Pruned(text, roottree.getpath(element), rule, category, lang, action))
+            pruned.append(_Pruned(text, rule, category, lang, action))
         _drop_keep_tail(element)
     return pruned
 

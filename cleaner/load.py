@@ -11,11 +11,16 @@ from __future__ import annotations
 import codecs
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
 
+from .config import LoadConfig
+from .document import Document, Loaded
 from .errors import BinaryInputError, EmptyInputError, InputError, InputTooLargeError
+
+if TYPE_CHECKING:
+    from .core import Context
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
@@ -33,10 +38,7 @@ _HTML_START = regex.compile(
     regex.I | regex.S,
 )
 _HTML_TAGS = regex.compile(r"</?(?:p|div|span|a|br|h[1-6]|li|article|section|figure|img)\b[^>]*>", regex.I)
-_SNIFF = 4096
-# The largest page accepted: real news pages are well under 5 MB of HTML; a
-# bigger input is a dump or an attack, and parsing it would hold a worker for minutes.
-MAX_BYTES = 10_000_000
+_SNIFF = 4096  # how much of a page is read to tell HTML from text and binary data
 
 # Magic numbers of formats a crawler drags in that are never pages.
 _BINARY_MAGIC = (
@@ -45,31 +47,30 @@ _BINARY_MAGIC = (
 )
 
 
-@dataclass(frozen=True)
-class Loaded:
-    text: str
-    kind: str  # "html" | "text"
-    encoding: str | None  # None when the caller gave str
-    encoding_source: str  # "str" | "bom" | "http-header" | "meta" | "utf-8" | "detected" | "per-line"
-    sha256: str
-    name: str = "<input>"  # for messages
+def load(doc: Document, context: Context) -> Document:
+    """Stage 1: decode ``doc.input`` into ``doc.loaded``.  Reads the input; writes ``loaded``."""
+    given = doc.input
+    doc.loaded = decode(given.data, headers=given.headers, name=given.name, kind=given.kind,
+                        config=context.config.load)
+    return doc
 
 
-def load(
+def decode(
     data: str | bytes,
     *,
     headers: Mapping[str, str] | None = None,
     name: str = "<input>",
-    max_bytes: int = MAX_BYTES,
     kind: str = "auto",
+    config: LoadConfig = LoadConfig(),
 ) -> Loaded:
     """Decode ``data`` and tell whether it is HTML or text (``kind`` "auto"), or take ``kind`` as said.
 
-    >>> load("Hello\\n\\nWorld").kind
+    >>> decode("Hello\\n\\nWorld").kind
     'text'
-    >>> load(b"<html><body><p>Hi</p></body></html>").encoding_source
+    >>> decode(b"<html><body><p>Hi</p></body></html>").encoding_source
     'utf-8'
     """
+    max_bytes = config.max_bytes
     if isinstance(data, str):
         raw = data.encode("utf-8", "surrogatepass")  # once: for the size limit and the digest
     elif isinstance(data, (bytes, bytearray, memoryview)):
@@ -87,18 +88,17 @@ def load(
         text = text[1:]
     if not text.strip():
         raise EmptyInputError(f"{name}: input is empty or whitespace only")
-    if _looks_binary(text):
+    if _looks_binary(text, config.binary_control_share):
         raise BinaryInputError(f"{name}: binary data (control characters), not a page")
     return Loaded(text, sniff_kind(text) if kind == "auto" else kind, encoding, source, digest, name)
 
 
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
-BINARY_CONTROL_SHARE = 0.05  # text with more control characters than this is not text
 
 
-def _looks_binary(text: str) -> bool:
+def _looks_binary(text: str, share: float) -> bool:
     head = text[:_SNIFF]
-    return len(_CONTROL.findall(head)) > len(head) * BINARY_CONTROL_SHARE
+    return len(_CONTROL.findall(head)) > len(head) * share
 
 
 def sniff_kind(text: str) -> str:

@@ -7,22 +7,31 @@ with the same options gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from functools import lru_cache
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
 
 import regex
 
+from .config import ResultConfig
 from .detect import majority_language
 from .document import UNDETERMINED, Block, Document, Removal
 
+if TYPE_CHECKING:
+    from .core import Context
+
 SCHEMA = "cleaner/1"
-TITLE_MAX_CHARS = 200
 _NOT_A_HEADLINE_END = regex.compile(r"[.,;:。，；：]\s*\Z")
+_DEPENDENCIES = ("trafilatura", "ftfy", "regex", "py3langid", "langdetect")
 
 
 @dataclass
-class Run:
+class SegmentRun:
+    """A stretch of one language inside a segment that mixes languages."""
+
     text: str
     lang: str
     start: int
@@ -39,7 +48,7 @@ class Segment:
     start: int
     end: int
     confidence: float = 0.0
-    runs: list[Run] | None = None  # only where the segment holds more than one language
+    runs: list[SegmentRun] | None = None  # only where the segment holds more than one language
 
 
 @dataclass
@@ -96,7 +105,7 @@ def _segment_dict(segment: Segment) -> dict[str, Any]:
     return out
 
 
-def pick_title(doc: Document) -> Block | None:
+def pick_title(doc: Document, config: ResultConfig = ResultConfig()) -> Block | None:
     """The page's title block: from extraction, else the first kept block when headline-like."""
     if doc.title is not None:
         return doc.title
@@ -104,13 +113,26 @@ def pick_title(doc: Document) -> Block | None:
     if len(kept) < 2:
         return None
     first = kept[0]
-    if len(first.clean) <= TITLE_MAX_CHARS and not _NOT_A_HEADLINE_END.search(first.clean):
+    if len(first.clean) <= config.title_max_chars and not _NOT_A_HEADLINE_END.search(first.clean):
         return first
     return None
 
 
-def build_result(doc: Document, provenance: dict[str, Any]) -> CleanResult:
-    title = pick_title(doc)
+def build_result(doc: Document, context: Context) -> CleanResult:
+    """The last step: the `CleanResult` of a document that went through every stage."""
+    loaded = doc.loaded
+    assert loaded is not None, "a result is built after load"
+    provenance = {
+        "input_sha256": loaded.sha256,
+        "input_kind": loaded.kind,
+        "encoding": loaded.encoding,
+        "encoding_source": loaded.encoding_source,
+        "fixes": dict(sorted(doc.fixes.items())),
+        "versions": versions(),
+        "rule_packs": [p.describe() for p in context.rules.packs],
+        "options": context.config.to_dict(),
+    }
+    title = pick_title(doc, context.config.result)
     body = [b for b in doc.blocks if not b.dropped and b is not title]
     segments = [_segment(b, "title") for b in (title,) if b is not None and b.clean]
     segments += [_segment(b, b.kind) for b in body]
@@ -152,5 +174,40 @@ def _segment(block: Block, kind: str) -> Segment:
         start=start,
         end=end,
         confidence=confidence,
-        runs=[Run(r.text, r.lang, *span) for r, span in zip(runs, spans)] if mixed else None,
+        runs=[SegmentRun(r.text, r.lang, *span) for r, span in zip(runs, spans)] if mixed else None,
     )
+
+
+def error_result(exc: BaseException, data: object, url: str | None = None, name: str | None = None) -> CleanResult:
+    """A result that stands for a record that could not be cleaned; its message names the input."""
+    if isinstance(data, str):
+        digest = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+    elif isinstance(data, (bytes, bytearray)):
+        digest = hashlib.sha256(data).hexdigest()
+    else:
+        digest = None
+    return CleanResult(
+        metadata={"url": url} if url else {},
+        provenance={"input_sha256": digest, "versions": versions()},
+        error={"type": type(exc).__name__, "message": _named(str(exc) or type(exc).__name__, name)},
+    )
+
+
+def _named(message: str, name: str | None) -> str:
+    first_line = message.splitlines()[0] if message else message
+    return first_line if not name or first_line.startswith(name) else f"{name}: {first_line}"
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """Versions of cleaner and the libraries that made the result."""
+    found = {"cleaner": _version("cleaner")}
+    found.update((name, _version(name)) for name in _DEPENDENCIES)
+    return found
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"

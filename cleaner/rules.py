@@ -33,12 +33,16 @@ from functools import lru_cache
 from importlib import resources
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 
 from .detect import ARTICLE_MIN_LETTERS, majority_language, script_of
 from .document import UNDETERMINED, Block, Document, Removal, is_separator
 from .errors import RulePackError, RuleTimeoutError
+
+if TYPE_CHECKING:
+    from .core import Context
 
 CATEGORIES = (
     "ai_image_label", "ai_image_caption", "ai_text_label", "reactions", "related",
@@ -313,6 +317,7 @@ class RuleSet:
     # A block is read in three ways, most certain first: all of it is chrome
     # phrases; all of it matches a pattern; a chrome phrase sits at its edge.
     def apply(self, doc: Document) -> Document:
+        """Judge every block of ``doc``: reads blocks, runs and languages; writes verdicts and ``reason``."""
         blocks = doc.blocks
         grouped = len({b.group for b in blocks}) > 1
         section_end, section_rule = -1, None
@@ -701,3 +706,8 @@ def _not_an_article(doc: Document) -> None:
     for block in kept:
         _drop_all(block, NOT_ARTICLE, NOT_ARTICLE.category, NOT_ARTICLE.action)
     doc.reason = "no article: no paragraph of article length (a list of links, a gallery, a login wall)"
+
+
+def apply_rules(doc: Document, context: Context) -> Document:
+    """Stage 5: the context's rule packs judge every block (see `RuleSet.apply`)."""
+    return context.rules.apply(doc)

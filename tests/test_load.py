@@ -5,13 +5,13 @@ import codecs
 import pytest
 
 from cleaner.errors import BinaryInputError, EmptyInputError
-from cleaner.load import load
+from cleaner.load import decode
 
 RUSSIAN = "Москва. Правительство объявило о новых мерах поддержки экономики и малого бизнеса в регионах страны."
 
 
 def test_str_is_taken_as_given():
-    loaded = load("Заголовок\n\nТекст.")
+    loaded = decode("Заголовок\n\nТекст.")
     assert (loaded.kind, loaded.encoding, loaded.encoding_source) == ("text", None, "str")
 
 
@@ -19,26 +19,26 @@ def test_str_is_taken_as_given():
     "bom, codec", [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
 )
 def test_byte_order_mark_decides_the_encoding(bom, codec):
-    loaded = load(bom + RUSSIAN.encode(codec))
+    loaded = decode(bom + RUSSIAN.encode(codec))
     assert loaded.text == RUSSIAN
     assert loaded.encoding_source == "bom"
 
 
 def test_undeclared_windows_1251_is_detected():
-    loaded = load((RUSSIAN + "\n\n" + RUSSIAN).encode("cp1251"))
+    loaded = decode((RUSSIAN + "\n\n" + RUSSIAN).encode("cp1251"))
     assert loaded.text.startswith("Москва. Правительство")
     assert (loaded.encoding, loaded.encoding_source) == ("cp1251", "detected")
 
 
 def test_http_header_charset_beats_detection():
-    loaded = load(RUSSIAN.encode("koi8-r"), headers={"Content-Type": "text/plain; charset=KOI8-R"})
+    loaded = decode(RUSSIAN.encode("koi8-r"), headers={"Content-Type": "text/plain; charset=KOI8-R"})
     assert loaded.text == RUSSIAN
     assert (loaded.encoding, loaded.encoding_source) == ("koi8-r", "http-header")
 
 
 def test_meta_charset_is_read_from_html():
     html = f'<html><head><meta charset="windows-1251"></head><body><p>{RUSSIAN}</p></body></html>'
-    loaded = load(html.encode("cp1251"))
+    loaded = decode(html.encode("cp1251"))
     assert RUSSIAN in loaded.text
     assert (loaded.kind, loaded.encoding_source) == ("html", "meta")
 
@@ -46,13 +46,13 @@ def test_meta_charset_is_read_from_html():
 @pytest.mark.parametrize("data", ["", "  \n\t\u00a0\n", b"", b"\n\n"])
 def test_empty_input_is_refused_with_its_name(data):
     with pytest.raises(EmptyInputError, match=r"^page\.txt: input is empty"):
-        load(data, name="page.txt")
+        decode(data, name="page.txt")
 
 
 @pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00", b"%PDF-1.7\n", b"\x1f\x8b\x08\x00abc"])
 def test_binary_formats_are_refused(data):
     with pytest.raises(BinaryInputError, match=r"^blob: binary data"):
-        load(data, name="blob")
+        decode(data, name="blob")
 
 
 @pytest.mark.parametrize(
@@ -65,16 +65,17 @@ def test_binary_formats_are_refused(data):
     ],
 )
 def test_html_is_sniffed(text, kind):
-    assert load(text).kind == kind
+    assert decode(text).kind == kind
 
 
 def test_binary_bytes_that_arrived_as_text_are_refused():
     with pytest.raises(BinaryInputError, match=r"^rec: binary data \(control characters\)"):
-        load("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", name="rec")
+        decode("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", name="rec")
 
 
 def test_an_input_over_the_size_limit_is_refused_before_any_work():
+    from cleaner.config import LoadConfig
     from cleaner.errors import InputTooLargeError
 
     with pytest.raises(InputTooLargeError, match=r"^big\.html: input is 2,000,001 bytes, over the limit of 2,000,000"):
-        load(b"<p>" + b"x" * 1_999_998, name="big.html", max_bytes=2_000_000)
+        decode(b"<p>" + b"x" * 1_999_998, name="big.html", config=LoadConfig(max_bytes=2_000_000))

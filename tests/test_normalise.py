@@ -4,7 +4,8 @@ from collections import Counter
 
 import ftfy
 
-from cleaner.normalise import FTFY_CONFIG, normalise_text
+from cleaner.normalise import normalise_text
+from cleaner.repair import FTFY_CONFIG
 
 
 def test_mojibake_is_repaired_and_the_fix_recorded():

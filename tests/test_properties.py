@@ -118,7 +118,7 @@ mojibake = st.one_of(
 def test_text_that_skips_ftfy_is_text_ftfy_leaves_as_it_is(text):
     import ftfy
 
-    from cleaner.normalise import FTFY_CONFIG, _ftfy
+    from cleaner.repair import FTFY_CONFIG, _ftfy
 
     assume(not text.isascii())
     assert _ftfy(text, Counter()) == ftfy.fix_and_explain(text, config=FTFY_CONFIG).text

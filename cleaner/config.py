@@ -1,0 +1,213 @@
+"""Every tunable number of the cleaner in one frozen, picklable object, grouped by stage.
+
+A `CleanerConfig` is built once (defaults, or keyword overrides) and handed to
+every stage with the document; it is recorded in each result's provenance as
+it is, so a result says exactly which settings made it.
+
+>>> config = CleanerConfig().replace(max_bytes=1_000_000, languages=["ru", "en"])
+>>> config.load.max_bytes, config.detect.languages
+(1000000, ('en', 'ru'))
+>>> config.to_dict()["rules"]["pattern_timeout"]
+0.25
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    """Decoding and sniffing (`cleaner.load`)."""
+
+    # Real news pages are well under 5 MB of HTML; a bigger input is a dump or
+    # an attack, and parsing it would hold a worker for minutes.  0: no limit.
+    max_bytes: int = 10_000_000
+    # Text with more control characters than this share is binary data, not a page.
+    binary_control_share: float = 0.05
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """Splitting text pages into blocks (`cleaner.extract`): hard-wrap detection."""
+
+    # A group of lines is one wrapped paragraph when it has at least this many lines ...
+    wrap_min_lines: int = 3
+    # ... its widest line is this wide (mail, terminals and feeds wrap at 60-80) ...
+    wrap_min_width: int = 40
+    wrap_max_width: int = 100
+    # ... and every line but the last is at least this share of the widest.
+    wrap_shortest_share: float = 0.6
+
+
+@dataclass(frozen=True)
+class HtmlConfig:
+    """Pruning and extraction of HTML pages (`cleaner.html`)."""
+
+    # libxml2 stops building the tree deeper than this.
+    parser_max_depth: int = 256
+    # An element longer than this is never a chrome phrase.
+    prune_max_chars: int = 120
+    # A pruned container (a section a chrome heading titles, a consent box)
+    # holds at most this share of the page's text: more is the article itself.
+    container_max_share: float = 0.3
+    # A share, advertising or newsletter label takes the small box it heads
+    # (its buttons, the ad slot) when that box is at most this long.
+    box_max_chars: int = 200
+    # Fast extraction that returns one block at least this long found no structure (<div> soup).
+    blob_min_chars: int = 400
+    # An extraction this long is taken as it is; shorter ones are checked for missed paragraphs.
+    sure_found_chars: int = 2000
+    # A leaf <p> or <div> this long reads like an article paragraph.
+    paragraph_min_chars: int = 150
+    # Only extractions shorter than this are checked for being links and captions.
+    short_extraction_chars: int = 2000
+    # Extracted text made this much of link texts and captions is no article.
+    non_prose_share: float = 0.8
+    # The headline repeated in the body is looked for among the first blocks ...
+    headline_search_blocks: int = 8
+    # ... with room beside it for a section name and a date ...
+    headline_extra_chars: int = 80
+    # ... and lines above it longer than this are article text, not furniture.
+    furniture_max_chars: int = 80
+
+
+@dataclass(frozen=True)
+class DetectConfig:
+    """Language tagging (`cleaner.detect`)."""
+
+    # The statistical backend: a name from `cleaner.detect.BACKENDS`, or an object with ``scores``.
+    backend: Any = "py3langid"
+    # Only these languages are answered where a script allows (a crawl known to hold them).
+    languages: tuple[str, ...] | None = None
+    # A run needs this many letters before a backend may choose its language;
+    # shorter runs follow the page.  At 12 letters (about a word pair)
+    # py3langid is right ~90% of the time on 16 languages.
+    stat_min_letters: int = 12
+    # Below this, even with no page to follow, a run is not worth asking a backend.
+    guess_min_letters: int = 4
+    # Blocks with at least this many letters are article-like: they decide the
+    # document language, and the rules weigh sections by them.
+    article_min_letters: int = 60
+    # A backend reads at most this much of a run: a few sentences tell a
+    # language as well as a page does, at a fraction of the cost.
+    backend_max_chars: int = 120
+    # Once this many long runs of a script, and this share of them, agree, later
+    # runs are confirmed on their first ``confirm_chars`` and read in full only
+    # when they disagree.  One odd run (a table row) does not unsettle the page.
+    settle_runs: int = 5
+    settle_share: float = 0.8
+    confirm_chars: int = 48
+    # Backend answers kept per detector (a few hundred kilobytes): a site's
+    # labels and captions come back on every page.
+    memo_size: int = 4096
+
+
+@dataclass(frozen=True)
+class RulesConfig:
+    """Rule packs and how they are matched (`cleaner.rules`)."""
+
+    # The packs shipped in cleaner/packs, then these (paths or `RulePack` objects).
+    builtin: bool = True
+    packs: tuple[Any, ...] = ()
+    # Seconds per pattern and block for user packs: a linear pattern needs
+    # microseconds, a backtracking one is stopped with a clear error.
+    pattern_timeout: float = 0.25
+    # A pattern rule never sees a longer block unless it says so (``max_chars``).
+    pattern_max_chars: int = 500
+    # Characters of a phrase's start and end compared (as phrase keys) before
+    # the full match: a miss of the phrase alternation costs tens of microseconds.
+    gate: int = 8
+    # Gate answers kept per rule set.
+    gate_memo: int = 8192
+    # A block made of a few phrases glued together; a longer block is read at its edges only.
+    whole_block_max_chars: int = 240
+    # A longer block above (or around) an AI-image label is a paragraph, not its caption.
+    caption_max_chars: int = 400
+    # The same on a text page with no blank lines, where a caption must also be one sentence.
+    lone_caption_max_chars: int = 250
+    # A foreign-language block this short (or with this few words) beside chrome is interface.
+    foreign_max_chars: int = 60
+    foreign_max_words: int = 6
+    # An HTML page with no article-length paragraph and fewer letters than this holds no article.
+    not_article_max_letters: int = 300
+
+
+@dataclass(frozen=True)
+class ResultConfig:
+    """Building the result (`cleaner.result`)."""
+
+    # A first block longer than this is not taken for an untitled page's headline.
+    title_max_chars: int = 200
+
+
+@dataclass(frozen=True)
+class CleanerConfig:
+    """All settings, one group per stage; `replace` takes flat keyword overrides."""
+
+    load: LoadConfig = field(default_factory=LoadConfig)
+    text: TextConfig = field(default_factory=TextConfig)
+    html: HtmlConfig = field(default_factory=HtmlConfig)
+    detect: DetectConfig = field(default_factory=DetectConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    result: ResultConfig = field(default_factory=ResultConfig)
+
+    def replace(self, **overrides: Any) -> CleanerConfig:
+        """A copy with settings changed by their field name (``max_bytes=...``) or alias.
+
+        Aliases are the `Cleaner` keywords: ``rules`` (packs), ``builtin_rules``,
+        ``detector`` (backend).  An unknown name is a `TypeError`, as for a function.
+        """
+        groups: dict[str, dict[str, Any]] = {}
+        for name, value in overrides.items():
+            group, key = _where(name)
+            groups.setdefault(group, {})[key] = _normal(key, value)
+        return replace(self, **{group: replace(getattr(self, group), **values) for group, values in groups.items()})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values, as recorded in provenance: packs and backends by name."""
+        out = asdict(self)
+        out["rules"]["packs"] = [_describe(p) for p in self.rules.packs]
+        backend = self.detect.backend
+        out["detect"]["backend"] = backend if isinstance(backend, str) else getattr(backend, "name", type(backend).__name__)
+        out["detect"]["languages"] = list(self.detect.languages) if self.detect.languages is not None else None
+        return out
+
+
+_ALIASES = {"rules": ("rules", "packs"), "builtin_rules": ("rules", "builtin"), "detector": ("detect", "backend")}
+
+
+def _where(name: str) -> tuple[str, str]:
+    if name in _ALIASES:
+        return _ALIASES[name]
+    for group in fields(CleanerConfig):
+        if name in {f.name for f in fields(group.default_factory)}:  # type: ignore[arg-type]
+            return group.name, name
+    raise TypeError(f"unknown cleaner option {name!r}")
+
+
+def _normal(key: str, value: Any) -> Any:
+    """Lists become tuples (the config stays hashable); languages sorted and deduplicated."""
+    if key == "languages":
+        return tuple(sorted(set(value))) if value else None
+    if key == "packs":
+        return tuple(value)
+    if key == "backend" and value is None:
+        return DetectConfig.backend
+    return value
+
+
+def _describe(pack: Any) -> str:
+    if isinstance(pack, (str, Path)):
+        return str(pack)
+    return getattr(pack, "id", type(pack).__name__)
+
+
+def flat_names() -> Iterable[str]:
+    """Every keyword `CleanerConfig.replace` accepts."""
+    yield from _ALIASES
+    for group in fields(CleanerConfig):
+        yield from (f.name for f in fields(group.default_factory))  # type: ignore[arg-type]

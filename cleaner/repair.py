@@ -1,0 +1,127 @@
+"""Stage 3, repair: mend every block's characters before the rules read them.
+
+ftfy repairs mojibake and its explanation is kept, so every change can be
+replayed (``ftfy.fixes.apply_plan``).  Settings are gentle for many languages:
+no width folding (it breaks CJK punctuation) and no quote uncurling (« » „ “
+are the text, not noise).  Then Unicode NFC, no invisible characters, no soft
+hyphens.  The rules then read the text as it will come out: chrome in
+mojibake or with a zero-width space inside is still chrome.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import ftfy
+import regex
+from ftfy.badness import MOJIBAKE_CATEGORIES
+from ftfy.chardata import CONTROL_CHARS
+
+from .document import Document
+
+if TYPE_CHECKING:
+    from .core import Context
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    normalization="NFC",
+    explain=True,
+)
+
+# Character repairs, made before the rules read a block: ftfy, then what no
+# reader sees.  Zero-width joiners (U+200C, U+200D) stay: Persian, Indic
+# scripts and emoji need them.
+REPAIR_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
+    ("remove_soft_hyphens", regex.compile("\u00ad"), ""),
+    ("remove_invisible", regex.compile("[\u200b\u2060\ufeff\u180e]"), ""),
+    ("remove_control_chars", regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"), ""),
+)
+ODD_SPACES = regex.compile(r"[^\S\n\r ]")  # white space other than a space or a line end
+
+
+def _ftfy_would_act() -> re.Pattern:
+    """A character ftfy can act on: without one, ftfy (our settings) returns text unchanged.
+
+    Mojibake is found by `ftfy.badness`, whose every pattern needs a character
+    of one of these categories, or one of the letters it spells out (one per
+    sequence: "вЂ" needs Ђ, "[ВГРС]…[ВГРС]" needs В, Г, Р or С).  Curly quotes
+    and dashes appear there only beside such a character, so most text in
+    most languages is checked at the speed of one character class.  The other
+    steps: HTML entities, line breaks, surrogates, escapes and control characters.
+    """
+    categories = ("c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "box", "law")
+    marks = "".join(MOJIBAKE_CATEGORIES[name] for name in categories) + "ŒœØÙ√≈‚Ђ€ВГРСΒΓΞΟ"
+    others = "&\r\x1b\u2028\u2029\ud800-\udfff" + "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS))
+    return re.compile(f"[{marks}{others}]")
+
+
+_FTFY_WOULD_ACT = _ftfy_would_act()
+
+
+def repair_text(text: str, fixes: Counter[str] | None = None) -> str:
+    """ftfy with its explanation counted, then invisible and control characters out.
+
+    >>> repair_text("caf\u00c3\u00a9 au\u00ad lait\u200b")
+    'café au lait'
+    """
+    fixes = Counter() if fixes is None else fixes
+    text = _ftfy(text, fixes)
+    cleared = apply_steps(REPAIR_STEPS, _REPAIR_NEEDED, text, fixes)
+    # Invisible characters and odd spaces can hide mojibake from ftfy
+    # ("\u00adÂ¡", "0\u00a0Â¡"): once more as tidying will leave the text, so
+    # that cleaning cleaned text changes nothing.  Taken only when it repairs.
+    spaced = ODD_SPACES.sub(" ", cleared)
+    if spaced != text:
+        again = _ftfy(spaced, fixes)
+        if again != spaced:
+            return again
+    return cleared
+
+
+def _ftfy(text: str, fixes: Counter[str]) -> str:
+    if text.isascii() and "&" not in text:  # ASCII text needs ftfy only for HTML entities
+        return text
+    if not _FTFY_WOULD_ACT.search(text) and unicodedata.is_normalized("NFC", text):
+        return text  # ftfy's mojibake check costs 0.2 us a character; this one a hundredth of that
+    fixed, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
+    if fixed != text:
+        for step in explanation or ():
+            fixes[f"ftfy:{step.action}:{step.parameter}"] += 1
+    return fixed
+
+
+def any_of(steps) -> regex.Pattern:
+    return regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in steps))
+
+
+def apply_steps(steps, needed: regex.Pattern, text: str, fixes: Counter[str]) -> str:
+    if not needed.search(text):
+        return text
+    for name, pattern, replacement in steps:
+        text, count = pattern.subn(replacement, text)
+        if count:
+            fixes[name] += count
+    return text
+
+
+# Most blocks need none of the steps: one search says so instead of a pass per step.
+_REPAIR_NEEDED = any_of(REPAIR_STEPS)
+
+
+def repair(doc: Document, context: Context) -> Document:
+    """Stage 3: mend every block's characters (the title's too).  Reads and writes block text; writes
+    ``Block.repaired`` and ``fixes``.
+
+    A mended block keeps its place, but offsets inside it no longer match the
+    source: its pieces are reported with the whole block's span.
+    """
+    for block in doc.all_blocks():
+        fixed = repair_text(block.text, doc.fixes)
+        if fixed != block.text:
+            block.text, block.repaired = fixed, True
+    return doc
