@@ -61,7 +61,7 @@ class Cleaner:
 
     def __init__(self, config: CleanerConfig | None = None, **options: Any) -> None:
         config = (config or CleanerConfig()).replace(**options) if options else (config or CleanerConfig())
-        packs = builtin_packs() if config.rules.builtin else []
+        packs = builtin_packs(phrases=config.rules.builtin)
         packs += [p if isinstance(p, RulePack) else load_pack(p) for p in config.rules.packs]
         self.config = config
         self.packs = packs

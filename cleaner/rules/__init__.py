@@ -37,21 +37,24 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from .detect import ARTICLE_MIN_LETTERS, majority_language, script_of
-from .document import UNDETERMINED, Block, Document, Removal, is_separator
-from .errors import RulePackError, RuleTimeoutError
+from ..detect import ARTICLE_MIN_LETTERS, majority_language, script_of
+from ..document import UNDETERMINED, Block, Document, Removal, is_separator
+from ..errors import RulePackError, RuleTimeoutError
+from .actions import Action
 
 if TYPE_CHECKING:
-    from .core import Context
+    from ..core import Context
 
 CATEGORIES = (
     "ai_image_label", "ai_image_caption", "ai_text_label", "reactions", "related",
     "read_also", "cookie_consent", "newsletter", "share", "advertising", "comments",
     "navigation", "ui_foreign", "not_article",
 )
-ACTIONS = ("strip", "drop_caption", "drop_block", "drop_section", "drop_rest")
-MATCHES = ("text", "foreign_language")
-_STRENGTH = {action: rank for rank, action in enumerate(ACTIONS)}
+ACTIONS = tuple(Action)
+# text: phrases and patterns read in block text; foreign_language: a short block in
+# another language than the page; markup: applied by the code to the page's
+# structure (markers in class, id or aria-label; headline furniture; no article).
+MATCHES = ("text", "foreign_language", "markup")
 
 # Characters of a phrase's start and end compared (as phrase keys) before the
 # full match: a miss of the phrase alternation costs tens of microseconds.
@@ -64,7 +67,8 @@ CAPTION_MAX_CHARS = 400  # a longer block above an AI-image label is a paragraph
 LONE_CAPTION_MAX_CHARS = 250  # the same on a page with no blank lines, where it must also be one sentence
 
 _PACK_KEYS = {"id", "version", "description"}
-_RULE_KEYS = {"id", "category", "action", "description", "phrases", "patterns", "max_chars", "match", "max_words"}
+_RULE_KEYS = {"id", "category", "action", "description", "phrases", "patterns", "max_chars", "match", "max_words",
+              "markers", "reasons"}
 _ID = regex.compile(r"[a-z0-9][a-z0-9-]*")
 _LANG = regex.compile(r"[a-z]{2,3}")
 # What may stand between glued phrases and around them: spaces, punctuation, bullets.
@@ -85,17 +89,23 @@ class Rule:
     pack: str
     id: str
     category: str
-    action: str
+    action: Action
     description: str = ""
     match: str = "text"
     phrases: tuple[tuple[str, str], ...] = ()  # (lang, phrase)
     patterns: tuple[tuple[str, regex.Pattern], ...] = ()  # (lang, compiled)
     max_chars: int | None = None
     max_words: int | None = None
+    markers: tuple[str, ...] = ()  # markup rules: lower-case words of a box's class, id or aria-label
+    reasons: tuple[tuple[str, str], ...] = ()  # markup rules: why a page has no article, by case
 
     @property
     def name(self) -> str:
         return f"{self.pack}/{self.id}"
+
+    def reason(self, case: str) -> str:
+        """The reason text a markup rule gives for ``case`` (see its pack)."""
+        return dict(self.reasons)[case]
 
 
 @dataclass(frozen=True)
@@ -161,10 +171,15 @@ def parse_pack(raw: bytes, source: str) -> RulePack:
     )
 
 
-def builtin_packs() -> list[RulePack]:
-    """The packs shipped inside the package, in file-name order."""
+MARKUP_PACK = "markup"  # the rules the code applies by structure: loaded even without the other built-in packs
+
+
+def builtin_packs(phrases: bool = True) -> list[RulePack]:
+    """The packs shipped inside the package, in file-name order; without ``phrases``, only the markup pack."""
     folder = resources.files("cleaner") / "packs"
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    if not phrases:
+        files = [f for f in files if f.name == f"{MARKUP_PACK}.toml"]
     return [replace(parse_pack(f.read_bytes(), f"cleaner/packs/{f.name}"), trusted=True) for f in files]
 
 
@@ -196,6 +211,14 @@ def _parse_rule(entry: object, pack_id: str, where: str) -> Rule:
     )
     if match == "text" and not (phrases or patterns):
         raise RulePackError(f"{where}: needs phrases or patterns")
+    markers = entry.get("markers", [])
+    if not isinstance(markers, list) or not all(isinstance(m, str) and m.strip() for m in markers):
+        raise RulePackError(f"{where}: markers must be a list of non-empty strings")
+    reasons = entry.get("reasons", {})
+    if not isinstance(reasons, dict) or not all(isinstance(v, str) for v in reasons.values()):
+        raise RulePackError(f"{where}: reasons must be a table of case = \"text\"")
+    if (markers or reasons) and match != "markup":
+        raise RulePackError(f"{where}: markers and reasons belong to rules with match = \"markup\"")
     for key in ("max_chars", "max_words"):
         value = entry.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
@@ -204,13 +227,15 @@ def _parse_rule(entry: object, pack_id: str, where: str) -> Rule:
         pack=pack_id,
         id=rule_id,
         category=category,
-        action=action,
+        action=Action(action),
         description=str(entry.get("description", "")),
         match=match,
         phrases=phrases,
         patterns=patterns,
         max_chars=entry.get("max_chars"),
         max_words=entry.get("max_words"),
+        markers=tuple(m.strip().lower() for m in markers),
+        reasons=tuple(sorted(reasons.items())),
     )
 
 
@@ -288,6 +313,8 @@ class RuleSet:
     _patterns_by_script: dict[str, list[_Patterns]] = field(init=False, repr=False)
     _pattern_max_chars: int = field(init=False, repr=False)
     _foreign_rules: list[Rule] = field(init=False, repr=False)
+    _markup: dict[str, Rule] = field(init=False, repr=False)
+    marked: list[Rule] = field(init=False, repr=False)  # rules that find boxes by markers, pack order
 
     def __post_init__(self) -> None:
         self._phrases = {}
@@ -313,6 +340,12 @@ class RuleSet:
             self._patterns_by_script.setdefault(group.script, []).append(group)
         self._pattern_max_chars = max((group.limit for group in self._patterns), default=0)
         self._foreign_rules = [r for p in self.packs for r in p.rules if r.match == "foreign_language"]
+        self._markup = {r.id: r for p in self.packs if p.id == MARKUP_PACK for r in p.rules}
+        self.marked = [r for p in self.packs for r in p.rules if r.markers]
+
+    def markup(self, rule_id: str) -> Rule:
+        """A rule of the markup pack, which the code applies by the page's structure."""
+        return self._markup[rule_id]
 
     # A block is read in three ways, most certain first: all of it is chrome
     # phrases; all of it matches a pattern; a chrome phrase sits at its edge.
@@ -340,7 +373,7 @@ class RuleSet:
         for rule in self._foreign_rules:
             _foreign_blocks(doc, rule)
         if doc.input_kind == "html":
-            _not_an_article(doc)
+            _not_an_article(doc, self.markup("not-an-article"))
         return doc
 
     def _lookup(self, matched: str) -> tuple[Rule, str]:
@@ -405,7 +438,7 @@ class RuleSet:
         for hit in hits:
             _remove(block, hit.start, hit.end, hit.rule, hit.rule.category, hit.lang, hit.rule.action)
         block.dropped = True
-        strongest = max((hit.rule for hit in hits), key=lambda rule: _STRENGTH[rule.action])
+        strongest = max((hit.rule for hit in hits), key=lambda rule: rule.action.strength)
         if strongest.action == "drop_caption" and index > 0 and _is_caption(doc.blocks[index - 1], block, grouped):
             _drop_all(doc.blocks[index - 1], strongest, "ai_image_caption", "drop_caption")
         return strongest
@@ -688,12 +721,10 @@ def _foreign_blocks(doc: Document, rule: Rule) -> None:
             block.dropped = True
 
 
-NOT_ARTICLE = Rule("markup", "not-an-article", "not_article", "drop_block",
-                   "An HTML page with no paragraph of article length: links, a gallery, a login wall.")
 NOT_ARTICLE_MAX_LETTERS = 300  # below this, with no article-length paragraph, a page holds no article
 
 
-def _not_an_article(doc: Document) -> None:
+def _not_an_article(doc: Document, rule: Rule) -> None:
     """An HTML page whose kept text has no paragraph of article length is no article.
 
     Its blocks are recorded as removed: nothing passes for an article, nothing vanishes.
@@ -704,8 +735,8 @@ def _not_an_article(doc: Document) -> None:
     if sum(_letters(b) for b in kept) >= NOT_ARTICLE_MAX_LETTERS:
         return
     for block in kept:
-        _drop_all(block, NOT_ARTICLE, NOT_ARTICLE.category, NOT_ARTICLE.action)
-    doc.reason = "no article: no paragraph of article length (a list of links, a gallery, a login wall)"
+        _drop_all(block, rule, rule.category, rule.action)
+    doc.reason = rule.reason("short")
 
 
 def apply_rules(doc: Document, context: Context) -> Document:
