@@ -132,6 +132,9 @@ class RulesConfig:
     # A foreign-language block this short (or with this few words) beside chrome is interface.
     foreign_max_chars: int = 60
     foreign_max_words: int = 6
+    # ... and its language must be this sure (share of the block times confidence):
+    # below it, a few words may be the page's own language misread.
+    foreign_min_confidence: float = 0.5
     # An HTML page with no article-length paragraph and fewer letters than this holds no article.
     not_article_max_letters: int = 300
 

@@ -65,8 +65,8 @@ class Cleaner:
         packs += [p if isinstance(p, RulePack) else load_pack(p) for p in config.rules.packs]
         self.config = config
         self.packs = packs
-        self.rules = RuleSet(packs, timeout=config.rules.pattern_timeout)
-        self.detector = Detector(config.detect.backend, config.detect.languages)
+        self.rules = RuleSet(packs, config.rules, config.detect.article_min_letters)
+        self.detector = Detector(config.detect)
         self.context = Context(config, self.rules, self.detector)
 
     def __reduce__(self) -> tuple[Any, ...]:

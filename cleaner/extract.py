@@ -40,7 +40,7 @@ def extract(doc: Document, context: Context) -> Document:
     """
     assert doc.loaded is not None, "extract runs after load"
     if doc.loaded.kind == "html":
-        from .extract_html import extract_html
+        from .html import extract_html
 
         extract_html(doc, context)
     else:

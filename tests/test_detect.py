@@ -3,8 +3,11 @@ from __future__ import annotations
 import pytest
 
 from cleaner import detect_language, language_runs
-from cleaner.detect import CONFIRM_CHARS, Detector, script_runs
+from cleaner.config import DetectConfig
+from cleaner.detect import Detector, script_runs
 from cleaner.document import Run
+
+CONFIRM_CHARS = DetectConfig().confirm_chars
 
 
 def test_runs_split_where_the_script_changes_and_keep_offsets():
@@ -38,7 +41,7 @@ def test_short_runs_follow_the_long_runs_of_their_script():
     ],
 )
 def test_alphabet_settles_the_language_without_statistics(text, lang):
-    detector = Detector(backend=_Refusing())
+    detector = Detector(DetectConfig(backend=_Refusing()))
     runs = script_runs(text)
     detector.tag(runs)
     assert runs[0].lang == lang
@@ -73,7 +76,7 @@ def test_the_backend_is_swappable():
 
 
 def test_langdetect_backend_is_seeded_and_deterministic():
-    detector = Detector("langdetect")
+    detector = Detector(DetectConfig(backend="langdetect"))
     answers = set()
     for _ in range(5):
         runs = [Run("Прогноз погоды на завтра", "Cyrl", 0, 24)]
@@ -89,26 +92,27 @@ class _Refusing:
         raise AssertionError(f"statistics asked about {text!r}")
 
 
+class _Reading:
+    """English for every run but the table row; records how much of each run it reads."""
+
+    name = "reading"
+
+    def __init__(self):
+        self.read = []
+
+    def scores(self, text):
+        self.read.append(len(text))
+        return [("pcm", 0.9), ("en", 0.1)] if text.startswith("Get Dashlane") else [("en", 0.9)]
+
+
 def test_one_odd_run_does_not_unsettle_the_page():
-    class Reading:
-        """English for every run but the table row; records how much of each run it reads."""
-
-        name = "reading"
-
-        def __init__(self):
-            self.read = []
-
-        def scores(self, text):
-            self.read.append(len(text))
-            return [("pcm", 0.9), ("en", 0.1)] if text.startswith("Get Dashlane") else [("en", 0.9)]
-
-    backend = Reading()
+    backend = _Reading()
     sentence = "The council approved the new budget after a debate that lasted late into the night."
     texts = [f"Paragraph {i}. {sentence}" for i in range(5)]
     texts += ["Get Dashlane Password Manager for Free (Upgrade to Premium for $4.99/mo)"]
     texts += [f"Paragraph {i}. {sentence}" for i in range(5, 9)]
     runs = [Run(text, "Latn", 0, len(text)) for text in texts]
-    Detector(backend).tag(runs)
+    Detector(DetectConfig(backend=backend)).tag(runs)
     assert [run.lang for run in runs] == ["en"] * 5 + ["pcm"] + ["en"] * 4
     # Five agreeing runs settle English; after the odd one, runs are still only confirmed.
     assert backend.read[-4:] == [CONFIRM_CHARS] * 4
@@ -123,7 +127,7 @@ def test_the_same_text_is_asked_about_once():
             Counting.asked += 1
             return [("de", 0.9)]
 
-    detector = Detector(Counting())
+    detector = Detector(DetectConfig(backend=Counting()))
     caption = "Foto: Der Rat stimmt im Saal des Rathauses ab"
     for _ in range(3):  # three pages of one site, each with the same caption
         runs = [Run(caption, "Latn", 0, len(caption))]
@@ -148,3 +152,31 @@ def test_removed_chrome_lends_its_language_only_to_short_runs_that_need_it():
     runs, chrome = _runs(article), _runs(box)
     Detector().tag(runs, chrome)
     assert chrome[0].lang == "und"  # nothing needed it: removed text is not read
+
+
+def test_a_detector_pickles_as_its_config_and_gives_the_same_answers():
+    import pickle
+
+    texts = [
+        "Сообщено ИИ Mosquitoes are spreading north as winters grow milder across Europe, scientists say.",
+        "Уряд оголосив про нові заходи підтримки економіки.",
+        "Rząd ogłosił nowe środki wsparcia dla gospodarki i przedsiębiorców.",
+    ]
+    detector = Detector(DetectConfig(languages=("en", "pl", "ru", "uk")))
+    before = [language_runs(text, detector=detector) for text in texts]  # model loaded, memo filled
+    copy = pickle.loads(pickle.dumps(detector))
+    assert copy.config == detector.config and copy.languages == detector.languages
+    assert copy._memo == {} and copy._backend is None  # loaded again on first use
+    assert [language_runs(text, detector=copy) for text in texts] == before
+    assert [language_runs(text, detector=detector) for text in texts] == before  # the original still works
+
+
+def test_settings_come_from_the_config():
+    backend = _Reading()
+    text = "The council approved the new budget after a debate that lasted late into the night."
+    runs = [Run(f"{i}. {text}", "Latn", 0, len(text) + 3) for i in range(4)]
+    Detector(DetectConfig(backend=backend, settle_runs=2, confirm_chars=20, backend_max_chars=60)).tag(runs)
+    assert backend.read == [60, 60, 20, 20]
+    short = [Run("Foto: Rat", "Latn", 0, 9)]
+    Detector(DetectConfig(backend=_Refusing(), guess_min_letters=99)).tag(short)
+    assert short[0].lang == "en" and short[0].confidence == 0.2  # too short to ask: the fallback

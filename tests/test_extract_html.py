@@ -129,7 +129,7 @@ def test_pages_are_parsed_as_trafilatura_parses_them():
     from lxml import etree
     from trafilatura.utils import load_html
 
-    from cleaner.extract_html import _parse
+    from cleaner.html import _parse
     from conftest import FIXTURES
 
     for page in sorted(FIXTURES.rglob("*.html")):

@@ -148,6 +148,6 @@ PATTERN_SAMPLES = _pattern_samples()
 @given(st.one_of(st.sampled_from(PATTERN_SAMPLES), st.text(max_size=80),
                  st.tuples(st.sampled_from(PATTERN_SAMPLES), st.text(max_size=20)).map("".join)))
 def test_patterns_tried_as_one_alternation_match_as_they_do_one_by_one(text):
-    for group in CLEANER.rules._patterns:
+    for group in CLEANER.rules.patterns.groups:
         one_by_one = next((lang for lang, pattern in group.members if pattern.fullmatch(text)), None)
         assert group.first_match(text, 0) == one_by_one, (group.rule.name, text)

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, RulePackError, RuleTimeoutError, load_pack
-from cleaner.rules import CATEGORIES, PATTERN_MAX_CHARS, PATTERN_TIMEOUT, builtin_packs
+from cleaner.config import RulesConfig
+from cleaner.rules import CATEGORIES, builtin_packs
 
 LANGUAGES = ("ru", "en", "uk", "de", "fr", "es", "it", "pt", "pl", "zh", "ja")
+PATTERN_MAX_CHARS, PATTERN_TIMEOUT = RulesConfig().pattern_max_chars, RulesConfig().pattern_timeout
 PACK_HEAD = '[pack]\nid = "site"\nversion = "1.0.0"\n'
 
 

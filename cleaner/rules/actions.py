@@ -22,6 +22,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+# The category of a caption that goes with its AI-image label, whatever the label's own.
+CAPTION_CATEGORY = "ai_image_caption"
+
+
 class Action(StrEnum):
     STRIP = "strip"
     DROP_CAPTION = "drop_caption"

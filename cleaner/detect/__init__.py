@@ -1,0 +1,98 @@
+"""Stage 3, detect: language runs inside blocks, block languages, the document language.
+
+Script first, statistics second.  Each block is cut where the writing system
+changes (digits, spaces and punctuation stay with the run before them), and a
+run's candidate languages come from its script and its letters
+(`cleaner.detect.scripts`).  A statistical backend (`cleaner.detect.backends`)
+chooses among what is left only when the run is long enough to be told;
+shorter runs take the language that the page's long runs of the same script
+have (`cleaner.detect.tagger`: a Russian interface over an English article:
+the short Cyrillic labels are Russian because the long Cyrillic text is).
+
+The backend is swappable: anything with a ``name`` and a ``scores(text)``
+method that returns ``[(lang, probability), ...]`` best first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..config import DetectConfig
+from ..document import Document, Run
+from .backends import BACKENDS, DEFAULT_BACKEND, Backend, make_backend
+from .scripts import SCRIPT_LANGUAGES, _segment_runs, script_of, script_runs
+from .tagger import Detector, majority_language
+
+if TYPE_CHECKING:
+    from ..core import Context
+
+__all__ = [
+    "BACKENDS", "DEFAULT_BACKEND", "SCRIPT_LANGUAGES", "Backend", "Detector", "default_detector", "detect",
+    "detect_language", "language_runs", "majority_language", "make_backend", "script_of", "script_runs",
+    "_segment_runs",
+]
+
+
+def detect(doc: Document, context: Context) -> Document:
+    """Stage 4: tag every run, block (the title too) and the document with a language and a
+    confidence.  Reads block text and ``dropped`` (pruned chrome); writes ``runs``, block
+    ``lang`` and ``confidence``, and ``language``."""
+    detector = context.detector
+    tagged = doc.all_blocks()
+    runs, chrome = [], []
+    for block in tagged:
+        block.runs = script_runs(block.text, block.start)
+        (chrome if block.dropped else runs).extend(block.runs)
+    detector.tag(runs, chrome)  # what was pruned is chrome: no language of its own needed
+    for block in tagged:
+        block.lang, block.confidence = majority_language(block.runs)
+    kept = [b for b in doc.blocks if not b.dropped] or doc.blocks
+    article_min_letters = context.config.detect.article_min_letters
+    article = [b for b in kept if sum(r.letters for r in b.runs) >= article_min_letters]
+    doc.language, _ = majority_language(
+        run for block in (article or kept) for run in block.runs
+    )
+    return doc
+
+
+def language_runs(text: str, *, detector: Detector | None = None) -> list[Run]:
+    """Language runs of a text, offsets into it.
+
+    >>> [(r.text, r.lang) for r in language_runs("Сообщено ИИ China and Russia coordinate on Japan")]
+    [('Сообщено ИИ ', 'ru'), ('China and Russia coordinate on Japan', 'en')]
+    """
+    runs = script_runs(text)
+    (detector or default_detector()).tag(runs)
+    return runs
+
+
+def detect_language(
+    text: str, *, backend: str | Backend | None = None, languages: Iterable[str] | None = None
+) -> str:
+    """ISO 639-1 code of the text's main language, or ``"und"`` where it has no letters.
+
+    >>> detect_language("Это сайт использует куки")
+    'ru'
+    >>> detect_language("Ćwiczenia", languages=["pl", "cs", "en"])
+    'pl'
+    """
+    languages = tuple(sorted(set(languages))) if languages else None
+    detector = _detector_for(DetectConfig(backend=backend or DEFAULT_BACKEND, languages=languages))
+    runs = script_runs(text)
+    detector.tag(runs)
+    return majority_language(runs)[0]
+
+
+# One detector per configuration, its model loaded once, for the one-call helpers.
+_DETECTORS: dict[DetectConfig, Detector] = {}
+
+
+def default_detector() -> Detector:
+    return _detector_for(DetectConfig())
+
+
+def _detector_for(config: DetectConfig) -> Detector:
+    if config not in _DETECTORS:
+        _DETECTORS[config] = Detector(config)
+    return _DETECTORS[config]

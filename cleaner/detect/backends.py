@@ -1,0 +1,105 @@
+"""Statistical language identifiers behind one protocol, chosen by name.
+
+A backend is anything with a ``name`` and a ``scores(text)`` method that
+returns ``[(lang, probability), ...]`` best first; ``best(text)``, the top
+language alone, is optional (it is cheaper, and used for Latin runs).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Protocol
+
+from ..config import DetectConfig
+
+
+class Backend(Protocol):
+    """A statistical language identifier."""
+
+    name: str
+
+    def scores(self, text: str) -> list[tuple[str, float]]:
+        """All languages it can tell, with probabilities, best first."""
+        ...
+
+
+class Py3LangidBackend:
+    """py3langid (a fast naive Bayes over byte n-grams, 140 languages)."""
+
+    name = "py3langid"
+
+    def __init__(self) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._lock = threading.Lock()  # rank() walks shared numpy buffers
+
+    def scores(self, text: str) -> list[tuple[str, float]]:
+        with self._lock:
+            return self._identifier.rank(text)
+
+    def best(self, text: str) -> tuple[str, float]:
+        """The top language alone (optional for backends; used for Latin runs)."""
+        with self._lock:
+            return self._identifier.classify(text)
+
+
+class LangdetectBackend:
+    """langdetect, seeded on its own factory so the same text gives the same answer."""
+
+    name = "langdetect"
+
+    def __init__(self, seed: int = 0) -> None:
+        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+        self._factory = DetectorFactory()
+        self._factory.load_profile(PROFILES_DIRECTORY)
+        self._factory.seed = seed
+
+    def scores(self, text: str) -> list[tuple[str, float]]:
+        from langdetect.lang_detect_exception import LangDetectException
+
+        detector = self._factory.create()
+        detector.append(text)
+        try:
+            found = detector.get_probabilities()
+        except LangDetectException:  # no letters it knows: digits, URLs, emoji
+            return []
+        return [(lang.lang.split("-")[0], lang.prob) for lang in found]
+
+
+class LinguaBackend:
+    """lingua (optional: ``pip install lingua-language-detector``), low-accuracy mode."""
+
+    name = "lingua"
+
+    def __init__(self) -> None:
+        try:
+            from lingua import LanguageDetectorBuilder
+        except ImportError:
+            raise ImportError(
+                "the lingua backend needs lingua-language-detector: pip install lingua-language-detector"
+            ) from None
+        self._detector = LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+    def scores(self, text: str) -> list[tuple[str, float]]:
+        return [
+            (value.language.iso_code_639_1.name.lower(), value.value)
+            for value in self._detector.compute_language_confidence_values(text)
+        ]
+
+
+BACKENDS = {"py3langid": Py3LangidBackend, "langdetect": LangdetectBackend, "lingua": LinguaBackend}
+DEFAULT_BACKEND: str = DetectConfig.backend
+
+
+def make_backend(backend: str | Backend | None = None) -> Backend:
+    """A backend by name (see ``BACKENDS``), or the object itself."""
+    if backend is None:
+        backend = DEFAULT_BACKEND
+    if isinstance(backend, str):
+        try:
+            return BACKENDS[backend]()
+        except KeyError:
+            raise ValueError(f"unknown detector {backend!r}; choose one of {', '.join(BACKENDS)}") from None
+    return backend

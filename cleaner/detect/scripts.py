@@ -1,0 +1,156 @@
+"""Writing systems: where a text's script changes, and which languages each script allows.
+
+A run's candidate languages come from its script and its letters: Cyrillic
+ї є ґ mean Ukrainian, ў Belarusian, ы э rule Ukrainian and Bulgarian out, kana
+means Japanese.  No statistics here: what is left is for a backend to choose.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ..document import UNDETERMINED, Run
+
+_SEGMENT = regex.compile(
+    r"(?P<Latn>[\p{Script=Latin}][\p{Script=Latin}\p{M}]*)"
+    r"|(?P<Cyrl>[\p{Script=Cyrillic}][\p{Script=Cyrillic}\p{M}]*)"
+    r"|(?P<Hani>[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆][\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆\p{M}]*)"
+    r"|(?P<Hang>[\p{Script=Hangul}][\p{Script=Hangul}\p{M}]*)"
+    r"|(?P<Grek>[\p{Script=Greek}][\p{Script=Greek}\p{M}]*)"
+    r"|(?P<Arab>[\p{Script=Arabic}][\p{Script=Arabic}\p{M}]*)"
+    r"|(?P<Hebr>[\p{Script=Hebrew}][\p{Script=Hebrew}\p{M}]*)"
+    r"|(?P<Deva>[\p{Script=Devanagari}][\p{Script=Devanagari}\p{M}]*)"
+    r"|(?P<Thai>[\p{Script=Thai}][\p{Script=Thai}\p{M}]*)"
+    r"|(?P<Geor>[\p{Script=Georgian}][\p{Script=Georgian}\p{M}]*)"
+    r"|(?P<Armn>[\p{Script=Armenian}][\p{Script=Armenian}\p{M}]*)"
+    r"|(?P<Zzzz>\p{L}[\p{L}\p{M}]*)",
+    regex.V1,
+)
+# A character that starts a segment of another script than Latin (Latin comes
+# first in _SEGMENT, so its letters never do): without one, the text is one run.
+_OTHER_SCRIPT = regex.compile(
+    r"[[\p{Script=Cyrillic}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆\p{Script=Hangul}"
+    r"\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}"
+    r"\p{Script=Georgian}\p{Script=Armenian}\p{L}]--\p{Script=Latin}]",
+    regex.V1,
+)
+_LATIN = regex.compile(r"\p{Script=Latin}")
+_KANA = regex.compile(r"[\p{Script=Hiragana}\p{Script=Katakana}]")
+
+# Candidate languages per script, the most common on the web first: that one is
+# the answer when nothing else can be told.  Latin is every language a backend
+# knows that is not listed under another script.
+SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "Cyrl": ("ru", "uk", "bg", "sr", "be", "kk", "mk", "ky", "mn", "tg", "tt", "ba"),
+    "Hani": ("zh", "ja"),
+    "Hang": ("ko",),
+    "Grek": ("el",),
+    "Arab": ("ar", "fa", "ur", "ps", "ug", "sdh"),
+    "Hebr": ("he",),
+    "Deva": ("hi", "mr", "ne", "sa"),
+    "Thai": ("th",),
+    "Geor": ("ka",),
+    "Armn": ("hy",),
+}
+LATIN_FALLBACK = "en"
+# Languages a backend may answer that are not written in Latin script.
+NON_LATIN = {lang for langs in SCRIPT_LANGUAGES.values() for lang in langs} | {
+    "zxx", "grc", "hbo", "ary", "arz", "yue", "wuu", "bn", "as", "gu", "pa", "or", "ta",
+    "te", "kn", "ml", "si", "lo", "km", "my", "am", "dz", "gom",
+}
+
+# Letters that settle or narrow a Cyrillic run (lower case).
+_CYRILLIC_ONLY = (
+    ("їєґ", {"uk"}),
+    ("ў", {"be"}),
+    ("әғқңөұүһ", {"kk"}),
+    ("ђћџ", {"sr"}),
+    ("ѓќѕ", {"mk"}),
+    ("јљњ", {"sr", "mk"}),
+)
+_CYRILLIC_NOT = (
+    ("ыэё", {"uk", "bg", "sr", "mk"}),
+    ("ъ", {"uk", "be", "sr", "mk"}),
+    ("і", {"ru", "bg", "sr", "mk"}),
+    ("щ", {"be", "sr", "mk"}),
+    ("и", {"be"}),
+)
+
+
+_SCRIPT_OF = {lang: script for script, langs in SCRIPT_LANGUAGES.items() for lang in langs}
+
+
+def script_of(lang: str) -> str:
+    """The writing system a language is mostly written in (Latin unless listed).
+
+    >>> script_of("uk"), script_of("ja"), script_of("pl")
+    ('Cyrl', 'Hani', 'Latn')
+    """
+    return _SCRIPT_OF.get(lang, "Latn")
+
+
+def script_runs(text: str, offset: int = 0) -> list[Run]:
+    """Cut ``text`` where the writing system changes; no languages yet.
+
+    >>> [(r.text, r.script) for r in script_runs("aggression.Изображение, созданное ИИ")]
+    [('aggression.', 'Latn'), ('Изображение, созданное ИИ', 'Cyrl')]
+    """
+    if not text:
+        return []
+    if text.isascii():  # most of the web: one Latin run, or none
+        script = "Latn" if any(map(str.isalpha, text)) else "Zyyy"
+        return [Run(text, script, offset, offset + len(text))]
+    if not _OTHER_SCRIPT.search(text):  # Latin with curly quotes and dashes: the same, found faster
+        return [Run(text, "Latn" if _LATIN.search(text) else "Zyyy", offset, offset + len(text))]
+    return _segment_runs(text, offset)
+
+
+def _segment_runs(text: str, offset: int) -> list[Run]:
+    segments = [(m.lastgroup, m.start()) for m in _SEGMENT.finditer(text)]
+    if not segments:
+        return [Run(text, "Zyyy", offset, offset + len(text))] if text else []
+    runs: list[Run] = []
+    script, start = segments[0][0], 0
+    for next_script, at in segments[1:]:
+        if next_script != script:
+            runs.append(Run(text[start:at], script, offset + start, offset + at))
+            script, start = next_script, at
+    runs.append(Run(text[start:], script, offset + start, offset + len(text)))
+    return runs
+
+
+def candidates_of(run: Run) -> tuple[str, ...] | None:
+    """The languages a run can be in; None for any language of its script.
+
+    >>> candidates_of(Run("Їжак", "Cyrl", 0, 4)), candidates_of(Run("Prague", "Latn", 0, 6))
+    (('uk',), None)
+    """
+    if run.script == "Zyyy":
+        return ()
+    if run.script in ("Latn", "Zzzz"):
+        return None
+    if run.script == "Hani" and _KANA.search(run.text):
+        return ("ja",)
+    langs = SCRIPT_LANGUAGES[run.script]
+    if run.script == "Cyrl":
+        return _cyrillic_candidates(run.text.lower(), langs)
+    return langs
+
+
+def fallback_language(script: str, candidates: tuple[str, ...] | None) -> str:
+    """The answer when nothing can be told: the script's most common language."""
+    if candidates:
+        return candidates[0]
+    return LATIN_FALLBACK if script == "Latn" else UNDETERMINED
+
+
+def _cyrillic_candidates(text: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+    allowed = set(langs)
+    for letters, only in _CYRILLIC_ONLY:
+        if any(ch in text for ch in letters):
+            allowed &= only
+    for letters, never in _CYRILLIC_NOT:
+        if any(ch in text for ch in letters):
+            allowed -= never
+    narrowed = tuple(lang for lang in langs if lang in allowed)
+    return narrowed or langs  # contradicting letters (a mixed word): keep every choice

@@ -1,0 +1,206 @@
+"""trafilatura on the pruned tree, and the Document built from what it found and what was pruned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+import regex
+from lxml import etree
+
+from ..config import HtmlConfig
+from ..document import Block, Document
+from ..errors import TooDeepError
+from ..rules import Rule
+from .metadata import page_metadata
+from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
+from .prune import Pruned, prune
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Extractor
+
+    from ..core import Context
+
+# trafilatura settings chosen by bench/scrapinghub.py (see bench/RESULTS.md).
+TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables": True}
+# When fast extraction finds no structure (one block holding the page: its
+# baseline fallback, typical of <div> soup), recall mode finds the paragraphs
+# and our rules remove what it lets through.  Fast too: the comparison with
+# readability and jusText changed no page of the benchmark or the fixtures.
+FALLBACK_OPTIONS = {"fast": True, "favor_recall": True, "include_comments": False, "include_tables": True}
+_LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
+_LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
+_HEADING = regex.compile(r"h([1-6])")
+_BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
+
+
+@dataclass(slots=True)
+class Piece:
+    """One block trafilatura extracted: its text, kind (`Block.kind`) and heading level."""
+
+    text: str
+    kind: str = "paragraph"
+    level: int = 0
+
+
+def extract_html(doc: Document, context: Context) -> Document:
+    """Blocks and metadata of an HTML page; the context's rules prune chrome first."""
+    import trafilatura
+
+    loaded, rules, html = doc.loaded, context.rules, context.config.html
+    tree = _parse(loaded.text)
+    if tree is not None:
+        _strip_code(tree)
+    pruned = prune(tree, rules, context.config) if tree is not None else []
+    source = tree if tree is not None else loaded.text
+    settings, fallback = _extractors()
+    extracted = trafilatura.bare_extraction(source, options=settings)
+    if extracted is None or extracted.body is None or _missed_text(extracted.body, tree, html):
+        extracted = trafilatura.bare_extraction(source, options=fallback) or extracted
+    pieces: list[Piece] = []
+    metadata: dict[str, str] = {}
+    title = None
+    if tree is not None:
+        metadata = page_metadata(tree)
+        title = metadata.pop("title", None)
+    if extracted is not None and extracted.body is not None:
+        pieces = list(_body_blocks(extracted.body))
+    if not pieces and (depth := nesting_depth(loaded.text)) > html.parser_max_depth:
+        raise TooDeepError(
+            f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
+    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html)
+    reason = None
+    if pieces and tree is not None and _links_and_captions(pieces, tree, html):
+        # A list of links or a gallery: recorded as removed, no article passed off.
+        not_article = rules.markup("not-an-article")
+        furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
+        pieces, reason = [], not_article.reason("links")
+    _document(doc, title, pieces, furniture + pruned, metadata)
+    doc.reason = reason
+    return doc
+
+
+@cache
+def _extractors() -> tuple[Extractor, Extractor]:
+    """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser)."""
+    from trafilatura.settings import Extractor
+
+    names = {"include_comments": "comments", "include_tables": "tables", "favor_recall": "recall"}
+    return tuple(
+        Extractor(**{names.get(key, key): value for key, value in options.items()})
+        for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS)
+    )
+
+
+def _missed_text(body: etree._Element, tree: etree._Element | None, html: HtmlConfig) -> bool:
+    """Fast extraction found no structure, or left out most of a box it took paragraphs from.
+
+    trafilatura on <div> soup may return the whole page as one block (its
+    baseline), or keep the <p> paragraphs of the article box and skip their
+    <div> siblings.  Both call for recall mode.
+    """
+    if len(body) <= 1 and len(_STRING(body)) >= html.blob_min_chars:
+        return True
+    if tree is None or len(_STRING(body)) >= html.sure_found_chars:
+        return False
+    found = {_squash(element) for element in body}
+    chars: dict[etree._Element, list[int]] = {}  # parent -> [found, missed]
+    for leaf in _LONG_LEAF_BLOCKS(tree, chars=html.paragraph_min_chars):
+        text = _squash(leaf)
+        if len(text) >= html.paragraph_min_chars:
+            chars.setdefault(leaf.getparent(), [0, 0])[text not in found] += len(text)
+    return any(found_chars and missed > found_chars for found_chars, missed in chars.values())
+
+
+def _body_blocks(body: etree._Element) -> Iterator[Piece]:
+    """The blocks of trafilatura's output tree, in order."""
+    for element in body:
+        tag = element.tag
+        if tag == "list":
+            for item in element.iter("item"):
+                if text := _squash(item):
+                    yield Piece(text, "list_item")
+        elif tag == "table":
+            for row in element.iter("row"):
+                if text := " | ".join(t for cell in row if (t := _squash(cell))):
+                    yield Piece(text, "table")
+        elif tag == "head":
+            level = _HEADING.match(element.get("rend", "") or "")
+            if text := _squash(element):
+                yield Piece(text, "heading", int(level.group(1)) if level else 2)
+        elif tag != "graphic" and (text := _squash(element)):
+            yield Piece(text, _BLOCK_KINDS.get(tag, "paragraph"))
+
+
+def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule,
+                        html: HtmlConfig) -> tuple[list[Piece], list[Pruned]]:
+    """The headline repeated in the body, and the short lines above it (kicker, breadcrumb, date).
+
+    The title is kept apart; a block that repeats it, alone or with a section
+    name and a date beside it, goes, and so do short lines before it: article
+    text does not come before its own headline.
+    """
+    if not title:
+        return pieces, []
+    key = " ".join(title.casefold().split())
+    for index, piece in enumerate(pieces[:html.headline_search_blocks]):
+        folded = " ".join(piece.text.casefold().split())
+        if key in folded and len(folded) <= len(key) + html.headline_extra_chars:
+            above = pieces[:index]
+            if all(len(p.text) <= html.furniture_max_chars for p in above):
+                dropped = [Pruned(rule, text=p.text) for p in above + [piece] if not _same(p.text, title)]
+                return pieces[index + 1:], dropped
+            break
+    return pieces, []
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _links_and_captions(pieces: list[Piece], tree: etree._Element, html: HtmlConfig) -> bool:
+    """Whether what was extracted is made of link texts and captions (asked of short extractions only)."""
+    text = " ".join(piece.text for piece in pieces)
+    if len(text) > html.short_extraction_chars:
+        return False
+    letters = len(_WORD_CHARS.findall(text))
+    body = tree.find("body")
+    for element in body.iter("a", "figcaption") if body is not None else ():
+        if found := _squash(element):
+            text = text.replace(found, " ")
+    return len(_WORD_CHARS.findall(text)) < letters * (1 - html.non_prose_share)
+
+
+def _document(doc: Document, title: str | None, pieces: list[Piece], pruned: list[Pruned],
+              metadata: dict[str, str]) -> None:
+    """Fill ``doc``: the block stream (title, extracted blocks, then pruned ones) joined by blank lines."""
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+
+    def add(text: str) -> tuple[int, int]:
+        nonlocal pos
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(text)
+        start, pos = pos, pos + len(text)
+        return start, pos
+
+    doc_title = None
+    if title:
+        start, end = add(title)
+        doc_title = Block(text=title, start=start, end=end, kind="title", level=1, group=0)
+    for group, piece in enumerate(pieces, start=1):
+        start, end = add(piece.text)
+        blocks.append(Block(text=piece.text, start=start, end=end, kind=piece.kind, level=piece.level, group=group))
+    for group, item in enumerate(pruned, start=len(pieces) + 1):
+        start, end = add(item.text)
+        block = Block(text=item.text, start=start, end=end, kind="paragraph", group=group)
+        block.dropped = True
+        block.removals = [item.removal(start, end)]
+        block.cuts = [(0, len(item.text))]
+        blocks.append(block)
+    doc.source, doc.input_kind, doc.blocks, doc.metadata, doc.title = "".join(parts), "html", blocks, metadata, doc_title

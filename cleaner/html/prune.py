@@ -1,0 +1,258 @@
+"""Pruning by rule on the parsed tree, before extraction, in one walk of the page.
+
+- an element whose whole text is chrome phrases ("Сообщено ИИ", "Share",
+  "Реклама") goes; an AI-image label takes the caption it is glued into, or
+  the caption beside it inside a figure-like container;
+- a chrome heading ("Связанные статьи") takes the smallest container around
+  it that holds more than the heading, as long as that container is small
+  next to the page (else the text stage drops the section after extraction);
+- boxes go by the markers of the markup rules (words in their class, id or
+  aria-label: consent, newsletter, or a user pack's), again only when small.
+
+What the rule's action means for an element is `Action.element`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..config import CleanerConfig, HtmlConfig
+from ..document import UNDETERMINED, Removal
+from ..rules import Action, Rule, RuleSet
+from ..rules.actions import CAPTION_CATEGORY
+from .parse import _STRING, _WORD_CHARS, _drop_keep_tail, _squash
+
+# A share, advertising or newsletter label takes the small box it heads (its buttons, the ad slot).
+BOX_CATEGORIES = {"share", "advertising", "newsletter"}
+# Never a chrome phrase (styles, icons and templates are gone by then; JSON-LD scripts stay).
+_SKIP = {"script", "noscript", "head", "title", "meta", "link", "math"}
+# A box is a block, never a link or a word in a line: "Sign up for our
+# <a class='newsletter-link'>newsletter</a> here" keeps its link.
+_INLINE = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "br", "button", "cite", "code", "data", "dfn", "em", "i", "img", "input",
+    "kbd", "label", "mark", "option", "q", "s", "samp", "select", "small", "span", "strong", "sub", "sup",
+    "textarea", "time", "u", "var", "wbr",
+})
+_XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
+_HEADLINE = ".//h1|.//article|.//main|.//*[@itemprop='articleBody']"
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::noscript)]")
+
+# What the walk collects, as plain tuples (one per hit, no object per element):
+Marked = list[tuple[etree._Element, str]]  # (element, its class, id and aria-label lowercased)
+ShortTexts = list[tuple[etree._Element, str]]  # (element, a short text node in it)
+
+
+@dataclass(slots=True)
+class Pruned:
+    """A piece of chrome the markup shows, and the rule that takes it.
+
+    Found as an ``element`` (pruning) and recorded by its ``text``; the
+    removal's name, category and action are the rule's, unless given here:
+    the caption an AI-image label takes is ``ai_image_caption`` and ``drop_caption``.
+    """
+
+    rule: Rule
+    lang: str = UNDETERMINED
+    element: etree._Element | None = None
+    text: str = ""
+    category: str | None = None  # None: the rule's
+    action: Action | None = None  # None: the rule's
+
+    def removal(self, start: int, end: int) -> Removal:
+        return Removal(self.text, self.rule.name, self.category or self.rule.category, self.lang, start, end,
+                       self.action or self.rule.action)
+
+
+@dataclass(frozen=True)
+class _Markers:
+    """The markup rules' markers: one regex for the walk, then each rule's own in pack order."""
+
+    any: re.Pattern[str]
+    each: tuple[tuple[re.Pattern[str], Rule], ...]
+
+    def rule(self, marker: str) -> Rule:
+        """The first rule, in pack order, whose markers ``marker`` holds (consent before newsletter)."""
+        return next(rule for pattern, rule in self.each if pattern.search(marker))
+
+
+_MARKERS: dict[tuple[Rule, ...], _Markers] = {}  # by the rule set's marked rules; a few rule sets a process
+_NEVER = "(?!)"
+
+
+def _markers(rules: RuleSet) -> _Markers:
+    """The markers of ``rules``, compiled once per set of rules.
+
+    Python's `re` over the lowercased attributes: a case-blind regex costs ten
+    times as much per attribute.
+    """
+    key = tuple(rules.marked)
+    markers = _MARKERS.get(key)
+    if markers is None:
+        each = tuple((re.compile("|".join(map(re.escape, rule.markers))), rule) for rule in key)
+        words = "|".join(re.escape(word) for rule in key for word in rule.markers)
+        if len(_MARKERS) >= 16:
+            _MARKERS.clear()
+        markers = _MARKERS[key] = _Markers(re.compile(words or _NEVER), each)
+    return markers
+
+
+def prune(tree: etree._Element, rules: RuleSet, config: CleanerConfig) -> list[Pruned]:
+    """Take chrome elements out of ``tree``; what they held, with its rule, in page order of finding."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    html = config.html
+    markers = _markers(rules)
+    page_chars = max(1, len(_STRING(body)))
+    title_text = " ".join((tree.findtext(".//title") or "").split()).casefold()
+    # Text nodes are measured before their white space is squashed: three times the phrase limit.
+    marked, short_texts = _walk(body, html.prune_max_chars * 3, markers.any)
+    found = _marked_boxes(marked, markers, page_chars, html) + _phrase_elements(
+        short_texts, rules, page_chars, title_text, config)
+    chosen = {item.element for item in found}
+    pruned = []
+    for item in found:
+        element = item.element
+        if element.getparent() is None or any(ancestor in chosen for ancestor in element.iterancestors()):
+            continue  # inside a box that goes as a whole (a badge in a teaser box)
+        # Text nodes apart, as a reader sees them: "Связанные статьи Teaser…", not "статьиTeaser…".
+        if text := " ".join(" ".join(_VISIBLE_TEXT(element)).split()):
+            item.text = text
+            pruned.append(item)
+        _drop_keep_tail(element)
+    return pruned
+
+
+def _walk(body: etree._Element, limit: int, markers: re.Pattern[str]) -> tuple[Marked, ShortTexts]:
+    """One pass over the page: the elements whose class, id or aria-label
+    carry a marker (with it, lowercased), and every non-blank text node of at
+    most ``limit`` characters with the element it sits in.  Python walks the
+    tree faster here than libxml2's XPath does.
+    """
+    marked: Marked = []
+    short_texts: ShortTexts = []
+    search = markers.search
+    for element in body.iter():
+        tag = element.tag
+        if isinstance(tag, str):  # not a comment: a comment's text is none of the page's
+            if tag not in _INLINE:
+                get = element.get
+                cls, ident, label = get("class"), get("id"), get("aria-label")
+            else:
+                cls = ident = label = None
+            if (cls or ident or label) and search(marker := f"{cls or ''} {ident or ''} {label or ''}".lower()):
+                marked.append((element, marker))
+            text = element.text
+            if text and len(text) <= limit and text.strip(_XML_SPACE):
+                short_texts.append((element, text))
+        text = element.tail  # the text after an element is its parent's
+        if text and element is not body and len(text) <= limit and text.strip(_XML_SPACE):
+            short_texts.append((element.getparent(), text))
+    return marked, short_texts
+
+
+def _marked_boxes(marked: Marked, markers: _Markers, page_chars: int, html: HtmlConfig) -> list[Pruned]:
+    """Boxes by their markers (consent, newsletter), when small next to the page."""
+    return [Pruned(markers.rule(marker), UNDETERMINED, element)
+            for element, marker in marked if _small(element, page_chars, html)]
+
+
+def _phrase_elements(short_texts: ShortTexts, rules: RuleSet, page_chars: int, title_text: str,
+                     config: CleanerConfig) -> list[Pruned]:
+    """Elements whose whole text is one chrome phrase, and what goes with them.
+
+    Candidates are the parents of short text nodes, widened to the outermost
+    wrapper with the same text: ``<div><span>Реклама</span></div>`` goes whole.
+    """
+    html = config.html
+    found: list[Pruned] = []
+    seen: set[etree._Element] = set()
+    for element, node_text in short_texts:
+        if not len(element) and not rules.may_be_phrase(node_text):
+            continue  # the node is all the element's text, and starts like no phrase
+        if element in seen or element.tag in _SKIP:
+            continue
+        seen.add(element)
+        text = _squash(element)
+        if not text or len(text) > html.prune_max_chars or (match := rules.match_phrase(text)) is None:
+            continue
+        while (parent := element.getparent()) is not None and parent.tag != "body" and _squash(parent) == text:
+            element = parent
+        rule, lang = match
+        takes = rule.action.element
+        if not rule.action.takes_caption and element.tag in _INLINE and _in_a_sentence(element):
+            continue  # "sign up for our <a>newsletter</a> here": a word of the text, not a box
+        if takes == "section":
+            # No small box around the heading: leave it, the text stage drops its section.
+            if (box := _section_container(element, text, page_chars, html)) is not None:
+                found.append(Pruned(rule, lang, box))
+        elif takes == "caption" and (
+            caption := _caption_of(element, title_text, config.rules.caption_max_chars)
+        ) is not None:
+            found.append(Pruned(rule, lang, caption, category=CAPTION_CATEGORY, action=Action.DROP_CAPTION))
+        elif rule.category in BOX_CATEGORIES and (
+            box := _section_container(element, text, page_chars, html, html.box_max_chars)
+        ) is not None:
+            found.append(Pruned(rule, lang, box))  # "Teilen" and its buttons
+        else:
+            found.append(Pruned(rule, lang, element))
+    return found
+
+
+def _small(element: etree._Element, page_chars: int, html: HtmlConfig) -> bool:
+    return len(_STRING(element)) <= page_chars * html.container_max_share
+
+
+def _section_container(heading: etree._Element, heading_text: str, page_chars: int, html: HtmlConfig,
+                       max_chars: int | None = None) -> etree._Element | None:
+    """The box a chrome heading titles: the smallest ancestor that holds more than
+    the heading and starts with it, if it is small next to the page (and within
+    ``max_chars``) and holds no headline.  A box that merely contains the word
+    somewhere is not its section."""
+    node = heading
+    while (parent := node.getparent()) is not None and parent.tag not in ("body", "html"):
+        text = _squash(parent)
+        if len(text) > len(heading_text):
+            small = _small(parent, page_chars, html) and (max_chars is None or len(text) <= max_chars)
+            if text.startswith(heading_text) and small and not parent.xpath(_HEADLINE):
+                return parent
+            return None
+        node = parent
+    return None
+
+
+def _caption_of(label: etree._Element, title_text: str, max_chars: int) -> etree._Element | None:
+    """The caption an AI-image label belongs to: the block it is glued into, or the one before it in a figure."""
+    parent = label.getparent()
+    if parent is None or parent.tag in ("body", "article", "main"):
+        return None
+    # "caption text<span>label</span>": the label is written into its caption.
+    around = _squash(parent).replace(_squash(label), "").strip() if _has_own_text(parent) else ""
+    if around:
+        caption = parent
+    elif parent.xpath(".//img|.//picture"):  # a label beside its caption in an image box
+        caption = label.getprevious()
+        while caption is not None and not _squash(caption):
+            caption = caption.getprevious()
+        if caption is None:
+            return None
+        around = _squash(caption)
+    else:
+        return None  # a label alone, under a headline or between paragraphs
+    if len(around) > max_chars or around.casefold() == title_text or caption.xpath("self::h1|.//h1"):
+        return None
+    return caption
+
+
+def _in_a_sentence(element: etree._Element) -> bool:
+    """Whether words stand beside the element in its parent (not just separators such as "|")."""
+    parent = element.getparent()
+    around = [parent.text] + [child.tail for child in parent]
+    return any(_WORD_CHARS.search(piece) for piece in around if piece)
+
+
+def _has_own_text(element: etree._Element) -> bool:
+    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)

@@ -1,0 +1,303 @@
+"""Finding rules in text: every pack's phrases as one automaton, and every rule's patterns.
+
+Nearly every block is no chrome at all, so a miss must be cheap.  Phrases are
+tried in three layers, cheapest first: a `Gate` on how phrase keys begin (or
+end), then the alternation of all phrases, matched forwards from a block's
+start or backwards (``regex.REVERSE``) from its end.  Patterns are tried only
+on blocks with letters of their script (once languages are tagged), several
+languages' patterns at once where they can be (`PatternGroup.combined`).
+
+Phrases never match inside a word of the same script: ``Share`` is no phrase in
+``Shared``, but ``ИИChina`` (glued by markup) holds ``ИИ``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
+
+import regex
+
+from ..config import RulesConfig
+from ..detect import script_of
+from ..document import Block, Removal, is_separator
+from ..errors import RuleTimeoutError
+from .actions import Action
+from .pack import PATTERN_FLAGS, Rule, RulePack
+
+# What may stand between glued phrases and around them: spaces, punctuation, bullets.
+SEPARATORS = regex.compile(r"[\s\p{P}\p{S}\p{Cf}]*", regex.V1)  # Cf: zero-width and soft hyphen
+_EDGE_PUNCTUATION = " \t\n\u00a0:：.…-–—|•·»«\"'“”„()[]"
+_DASHES = regex.compile(r"\p{Pd}")
+_SPACED_DASH = regex.compile(r"\s*-\s*")
+# What keeps a pattern out of an alternation: an inline flag ((?r) reverses the
+# whole pattern) or a named group; and a leading wildcard, which the regex
+# module can search for a required word when the pattern stands alone.
+_NOT_ALTERNATED = regex.compile(r"(?<!\\)\(\?[a-zA-Z^-]|\A\.")
+
+
+def phrase_key(text: str) -> str:
+    """How phrases are compared: case-folded, dashes and spaces unified, Ё as Е.
+
+    >>> phrase_key("  Связанные  Статьи — ЁЖ")
+    'связанные статьи-еж'
+    """
+    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
+    if not text.isascii():  # the one ASCII dash is "-" already
+        text = _DASHES.sub("-", text)
+    if "-" in text:
+        text = _SPACED_DASH.sub("-", text)
+    return " ".join(text.split())
+
+
+@dataclass(slots=True)
+class Hit:
+    """A rule found in a block: offsets into the block's text, the rule, the language it matched in."""
+
+    start: int
+    end: int
+    rule: Rule
+    lang: str
+
+    def remove_from(self, block: Block, category: str | None = None, action: Action | None = None) -> None:
+        """Record ``block.text[start:end]`` as removed by the rule.
+
+        A caption or section that goes with a label or heading passes the
+        category and action it goes as.  A repaired block reports its whole
+        span: offsets into mended text do not point into the source.
+        """
+        block.cuts.append((self.start, self.end))
+        start, end = (block.start, block.end) if block.repaired else (block.start + self.start, block.start + self.end)
+        block.removals.append(Removal(block.text[self.start:self.end], self.rule.name, category or self.rule.category,
+                                      self.lang, start, end, action or self.rule.action))
+
+
+class Gate:
+    """The first ``size`` characters of every phrase key (whole keys when shorter), and all their prefixes;
+    with ``from_end``, the last ones, read backwards.
+
+    ``may_begin(window, cut)``: the phrase key of ``window`` (a text's first, or
+    last, 2 x ``size`` characters; ``cut`` when the text goes on) starts (ends)
+    like some phrase key, or with a whole one.  Most text fails on its second
+    or third character.  The same windows come back on every page of a site
+    ("Share", "Menu", a date line), so ``memo`` answers are kept.
+    """
+
+    def __init__(self, ends: Iterable[str], size: int, memo: int, from_end: bool = False) -> None:
+        self.ends = set(ends)
+        self.prefixes = {end[:n] for end in self.ends for n in range(1, len(end) + 1)}
+        self.size, self.memo, self.from_end = size, memo, from_end
+        # A memo hit costs no Python call; the cache does not pickle, so `__reduce__` builds it again.
+        self.may_begin = lru_cache(maxsize=memo)(self._may_begin)
+
+    def __reduce__(self) -> tuple:
+        return Gate, (tuple(self.ends), self.size, self.memo, self.from_end)
+
+    def _may_begin(self, window: str, cut: bool) -> bool:
+        key = phrase_key(window)
+        head = key[::-1][:self.size] if self.from_end else key[:self.size]
+        if len(head) < self.size and cut:
+            return True  # a window of mostly spaces and dashes: too little to tell
+        for n in range(1, len(head) + 1):
+            piece = head[:n]
+            if piece not in self.prefixes:
+                return False
+            if piece in self.ends:
+                return True
+        return False
+
+
+class PhraseMatcher:
+    """Every pack's phrases, longest first, as one alternation behind two gates.
+
+    >>> from cleaner.rules import builtin_packs
+    >>> phrases = PhraseMatcher(builtin_packs())
+    >>> [(h.rule.category, h.lang) for h in phrases.whole("Поделиться • Share")]
+    [('share', 'ru'), ('share', 'en')]
+    >>> hit = phrases.edge("Сообщено ИИChina and Russia", 0, 27, at_start=True)
+    >>> hit.start, hit.end, hit.rule.category
+    (0, 11, 'ai_text_label')
+    >>> phrases.match_phrase("  Связанные статьи:")[0].category
+    'related'
+    """
+
+    def __init__(self, packs: Iterable[RulePack], config: RulesConfig = RulesConfig()) -> None:
+        self.rules: dict[str, list[tuple[Rule, str]]] = {}  # phrase key -> (rule, lang), pack order
+        for pack in packs:
+            for rule in pack.rules:
+                for lang, phrase in rule.phrases:
+                    self.rules.setdefault(phrase_key(phrase), []).append((rule, lang))
+        keys = sorted(self.rules, key=lambda k: (-len(k), k))
+        self.empty = not keys
+        self.gate, self.max_chars = config.gate, config.whole_block_max_chars
+        self.window = 2 * config.gate  # what the gates read of a text's start or end
+        alternation = "|".join(_phrase_regex(k) for k in keys)
+        self.forward = regex.compile(alternation, PATTERN_FLAGS) if keys else None
+        self.heads = Gate((k[:self.gate] for k in keys), self.gate, config.gate_memo)
+        self.tails = Gate((k[::-1][:self.gate] for k in keys), self.gate, config.gate_memo, from_end=True)
+        self.backward = regex.compile(alternation, PATTERN_FLAGS | regex.REVERSE) if keys else None
+
+    def match_phrase(self, text: str) -> tuple[Rule, str] | None:
+        """The (rule, lang) of the one phrase that ``text`` is, punctuation aside."""
+        if not self.may_be_phrase(text):
+            return None
+        found = self.rules.get(phrase_key(text.strip(_EDGE_PUNCTUATION)))
+        return found[0] if found else None
+
+    def may_be_phrase(self, text: str) -> bool:
+        """A cheap look at the first letters: most text begins like no phrase at all."""
+        text = text.strip(_EDGE_PUNCTUATION)
+        return self.heads.may_begin(text[:self.window], len(text) > self.window)
+
+    def whole(self, text: str) -> list[Hit]:
+        """Phrases that make up all of ``text`` (separators aside), else []."""
+        if self.forward is None or len(text) > self.max_chars:
+            return []
+        hits, pos, end = [], 0, len(text)
+        while True:
+            pos = SEPARATORS.match(text, pos).end()
+            if pos >= end:
+                return hits
+            if not self.may_be_phrase(text[pos:pos + self.window + 2]):
+                return []
+            m = self.forward.match(text, pos)
+            if not m or not _word_edge(text, m.start(), m.end()):
+                return []
+            hits.append(Hit(m.start(), m.end(), *self._lookup(m.group())))
+            pos = m.end()
+
+    def edge(self, text: str, lo: int, hi: int, at_start: bool) -> Hit | None:
+        """A phrase at the start (or end) of ``text[lo:hi]`` that leaves some text beside it."""
+        first = SEPARATORS.match(text, lo, hi).end()
+        last = hi
+        while last > first and is_separator(text[last - 1]):
+            last -= 1
+        if at_start:
+            if not self.may_be_phrase(text[first:first + self.window + 2]):
+                return None
+            m = self.forward.match(text, first, last)
+            if not (m and m.end() < last):
+                return None
+        else:
+            if not self.tails.may_begin(text[max(first, last - self.window):last], last - self.window > first):
+                return None
+            m = self.backward.match(text, first, last)  # anchored at ``last``, longest phrase first
+            if not (m and m.start() > first):
+                return None
+        if not _word_edge(text, m.start(), m.end()):
+            return None
+        return Hit(m.start(), m.end(), *self._lookup(m.group()))
+
+    def _lookup(self, matched: str) -> tuple[Rule, str]:
+        return self.rules[phrase_key(matched)][0]
+
+
+def _phrase_regex(phrase: str) -> str:
+    parts = []
+    for ch in phrase_key(phrase):
+        if ch == " ":
+            parts.append(r"\s+")
+        elif ch == "-":
+            parts.append(r"\s*\p{Pd}\s*")
+        elif ch == "е":
+            parts.append("[её]")
+        else:
+            parts.append(regex.escape(ch))
+    return "".join(parts)
+
+
+def _word_edge(text: str, start: int, end: int) -> bool:
+    """A phrase must not begin or end inside a word of the same script."""
+    ok_start = start == 0 or _boundary(text, start)
+    ok_end = end >= len(text) or _boundary(text, end)
+    return ok_start and ok_end
+
+
+def _boundary(text: str, i: int) -> bool:
+    before, after = text[i - 1], text[i]
+    return not (before.isalnum() and after.isalnum()) or _script(before) != _script(after)
+
+
+def _script(ch: str) -> str:
+    try:
+        return unicodedata.name(ch).split(" ", 1)[0]
+    except ValueError:
+        return ""
+
+
+class PatternGroup:
+    """A rule's patterns for consecutive languages of one script, in their order.
+
+    Shipped patterns without groups or inline flags, and not opening with a
+    wildcard, are also tried as one alternation: a block that none of them
+    matches (nearly every block) costs one call instead of one per language.
+    """
+
+    def __init__(self, rule: Rule, script: str, limit: int, timeout: float | None,
+                 members: list[tuple[str, regex.Pattern]]) -> None:
+        self.rule, self.script, self.limit, self.timeout, self.members = rule, script, limit, timeout, members
+        plain = all(not pattern.groups and not _NOT_ALTERNATED.search(pattern.pattern) for _, pattern in members)
+        self.combined = (
+            regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in members), PATTERN_FLAGS)
+            if timeout is None and plain and len(members) > 1 else None
+        )
+
+    def first_match(self, text: str, at: int) -> str | None:
+        """The language of the first pattern that matches all of ``text``."""
+        if self.combined is not None and not self.combined.fullmatch(text):
+            return None
+        for lang, pattern in self.members:
+            try:
+                matched = pattern.fullmatch(text, timeout=self.timeout) if self.timeout else pattern.fullmatch(text)
+            except TimeoutError:
+                raise RuleTimeoutError(
+                    f"rule {self.rule.name}: pattern {pattern.pattern!r} ran past {self.timeout}s "
+                    f"on the block at {at}; make it linear (no nested quantifiers)"
+                ) from None
+            if matched:
+                return lang
+        return None
+
+
+class PatternMatcher:
+    """Every rule's patterns in pack order (the first match wins), each group with its script.
+
+    User packs' patterns run under ``config.pattern_timeout``; shipped ones are
+    written linear and fuzzed, so they run without the timer (it costs more than the match).
+    """
+
+    def __init__(self, packs: Iterable[RulePack], config: RulesConfig = RulesConfig()) -> None:
+        self.groups = [
+            PatternGroup(rule, script, rule.max_chars or config.pattern_max_chars,
+                         None if pack.trusted else config.pattern_timeout, list(members))
+            for pack in packs for rule in pack.rules
+            for script, members in groupby(rule.patterns, key=lambda member: script_of(member[0]))
+        ]
+        self.by_script: dict[str, list[PatternGroup]] = {}
+        for group in self.groups:
+            self.by_script.setdefault(group.script, []).append(group)
+        self.max_chars = max((group.limit for group in self.groups), default=0)
+
+    def match(self, block: Block) -> list[Hit]:
+        """The first pattern that matches all of the block (spaces at its ends aside), as one hit, else []."""
+        text = block.text.strip()
+        size = len(text)
+        if size > self.max_chars:
+            return []
+        lead = len(block.text) - len(block.text.lstrip())
+        # A pattern written for a language needs that language's letters: no
+        # Cyrillic pattern is tried on a block without Cyrillic runs.
+        scripts = {run.script for run in block.runs if run.letters} if block.runs else None
+        if scripts is None:
+            candidates = self.groups
+        elif len(scripts) == 1:
+            candidates = self.by_script.get(scripts.pop(), [])
+        else:
+            candidates = [group for group in self.groups if group.script in scripts]
+        for group in candidates:
+            if size <= group.limit and (lang := group.first_match(text, block.start)) is not None:
+                return [Hit(lead, lead + size, group.rule, lang)]
+        return []

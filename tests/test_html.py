@@ -1,0 +1,107 @@
+"""The seams of cleaner.html: parsing, metadata, markers from the packs, config numbers, pieces."""
+
+from __future__ import annotations
+
+import pickle
+
+from cleaner import Cleaner
+from cleaner.config import CleanerConfig
+from cleaner.html import Pruned, page_metadata
+from cleaner.html.extract import Piece, _body_blocks, _headline_furniture
+from cleaner.html.parse import _parse
+from cleaner.html.prune import CAPTION_CATEGORY, _markers, prune
+from cleaner.rules import Action, RuleSet, builtin_packs, parse_pack
+
+BODY = "".join(
+    f"<p>{text}</p>" for text in (
+        "The regional council approved the new budget on Tuesday after a debate that lasted late into the night.",
+        "Spending on public transport will rise by a fifth, while the road maintenance fund stays where it was.",
+        "Opposition members said the plan relied on optimistic forecasts for tourism revenue next summer season.",
+    )
+)
+
+
+def rules_with(*packs: bytes) -> RuleSet:
+    return RuleSet(builtin_packs() + [parse_pack(raw, f"pack{i}.toml") for i, raw in enumerate(packs)])
+
+
+def test_page_metadata_reads_declared_tags_and_falls_back_to_the_markup():
+    # The first declaration of a name counts; the title falls back to the first of <title> and <h1> on the page.
+    tree = _parse(
+        "<html><head><title>Tab</title><meta name='Author' content='Anna  Lee'>"
+        "<meta name='author' content='Someone else'><meta itemprop='datePublished' content='2025-03-04T10:00'>"
+        "<link rel='canonical' href=' https://example.org/a '></head>"
+        "<body><h1>Council approves budget</h1><p>x</p></body></html>"
+    )
+    assert page_metadata(tree) == {
+        "title": "Tab", "author": "Anna Lee", "date": "2025-03-04", "url": "https://example.org/a"}
+
+
+def test_a_user_markup_rule_prunes_boxes_by_its_own_markers(tmp_path):
+    pack = tmp_path / "site.toml"
+    pack.write_text(
+        '[pack]\nid = "site"\nversion = "1"\n\n[[rules]]\nid = "promo"\ncategory = "advertising"\n'
+        'action = "drop_block"\nmatch = "markup"\nmarkers = ["promo-box"]\n', encoding="utf-8")
+    html = f"<html><body>{BODY}<div class='Promo-Box wide'>Buy the print edition today</div></body></html>"
+    result = Cleaner(rules=[pack]).clean(html)
+    assert [(r.rule, r.category, r.action, r.text) for r in result.removed] == [
+        ("site/promo", "advertising", "drop_block", "Buy the print edition today")]
+    assert "print edition" not in result.text
+    assert Cleaner().clean(html).removed == []  # without the pack the box is no chrome
+
+
+def test_the_first_marked_rule_in_pack_order_decides():
+    rules = RuleSet(builtin_packs())
+    markers = _markers(rules)
+    assert markers is _markers(rules)  # compiled once per set of rules
+    assert markers.rule("newsletter cookie-wall").name == "markup/cookie-consent"
+    assert markers.rule("newsletter-signup").name == "markup/newsletter"
+    assert markers.any.search("gdpr-banner") and not markers.any.search("article-body")
+    pickle.loads(pickle.dumps(Cleaner()))  # the cache lives beside the cleaner, not in it
+
+
+def test_no_marked_rules_mark_nothing():
+    no_markers = RuleSet([p for p in builtin_packs() if p.id != "markup"])
+    assert no_markers.marked == [] and not _markers(no_markers).any.search("cookie consent")
+
+
+def test_pruning_reads_its_numbers_from_the_config():
+    html = f"<html><body>{BODY}<div class='newsletter'>Get the morning briefing in your inbox</div></body></html>"
+    rules = RuleSet(builtin_packs())
+    assert [p.rule.name for p in prune(_parse(html), rules, CleanerConfig())] == ["markup/newsletter"]
+    # Nothing is small next to a page when a container may hold none of it.
+    assert prune(_parse(html), rules, CleanerConfig().replace(container_max_share=0.0)) == []
+
+
+def test_a_caption_taken_by_an_ai_label_is_recorded_as_a_caption():
+    html = (f"<html><body><div class='m'><img src='a.jpg'><div class='c'>Councillors vote in the hall."
+            f"<span>Изображение, созданное ИИ</span></div></div>{BODY}</body></html>")
+    (item,) = prune(_parse(html), RuleSet(builtin_packs()), CleanerConfig())
+    assert item.rule.name == "ai-labels/ai-image-label" and item.rule.action.takes_caption
+    removal = item.removal(0, len(item.text))
+    assert (removal.category, removal.action) == (CAPTION_CATEGORY, Action.DROP_CAPTION)
+    assert item.text == "Councillors vote in the hall. Изображение, созданное ИИ"
+    short = CleanerConfig().replace(caption_max_chars=10)  # a longer block is a paragraph: the label goes alone
+    (alone,) = prune(_parse(html), RuleSet(builtin_packs()), short)
+    assert (alone.text, alone.removal(0, 0).category) == (
+        "Изображение, созданное ИИ", "ai_image_label")
+
+
+def test_headline_furniture_goes_under_the_markup_rule():
+    rules = RuleSet(builtin_packs())
+    pieces = [Piece("Politics"), Piece("Council approves budget", "heading", 1), Piece("Body text.")]
+    kept, dropped = _headline_furniture(pieces, "Council approves budget", rules.markup("headline-furniture"),
+                                        CleanerConfig().html)
+    assert kept == [Piece("Body text.")]
+    assert [(p.text, p.removal(0, 8).rule, p.removal(0, 8).category) for p in dropped] == [
+        ("Politics", "markup/headline-furniture", "navigation")]
+    assert isinstance(dropped[0], Pruned)
+
+
+def test_body_blocks_are_pieces_with_kind_and_level():
+    from lxml import etree
+
+    body = etree.fromstring("<body><head rend='h3'>Budget</head><p>Text.</p><list><item>One</item></list>"
+                            "<table><row><cell>a</cell><cell>b</cell></row></table><graphic/></body>")
+    assert list(_body_blocks(body)) == [
+        Piece("Budget", "heading", 3), Piece("Text."), Piece("One", "list_item"), Piece("a | b", "table")]

@@ -1,0 +1,181 @@
+"""The rules on a `Document` built by hand: each action's verdict, without extraction or detection.
+
+Blocks are laid out as an extractor would (a blank line between groups); every
+run is tagged by its script (Latin English, Cyrillic Russian) with full confidence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.config import RulesConfig
+from cleaner.detect import majority_language, script_runs
+from cleaner.document import UNDETERMINED, Block, Document, Input, Removal
+from cleaner.rules import Action, RuleSet, builtin_packs
+
+RULES = RuleSet(builtin_packs())
+LANG_OF_SCRIPT = {"Latn": "en", "Cyrl": "ru"}
+STORY = "The regional council approved the new budget after a long debate on Tuesday evening."
+MORE = "Spending on schools and roads rises next year, and the deficit narrows to two percent."
+
+
+def page(*items: str | list[str] | Block, html: bool = False, language: str = "en") -> Document:
+    """A document of blocks: a string is a paragraph, a list holds touching lines (one group),
+    a `Block` keeps its kind and level."""
+    doc = Document(Input(""))
+    doc.input_kind, doc.language = ("html" if html else "text"), language
+    for group, item in enumerate(items, start=1):
+        for n, line in enumerate(item if isinstance(item, list) else [item]):
+            doc.source += ("\n" if n else "\n\n") if doc.source else ""
+            block = line if isinstance(line, Block) else Block(line, 0, 0)
+            block.start, block.end, block.group = len(doc.source), len(doc.source) + len(block.text), group
+            doc.source += block.text
+            block.runs = script_runs(block.text, block.start)
+            for run in block.runs:
+                run.lang = LANG_OF_SCRIPT.get(run.script, UNDETERMINED)
+                run.confidence = 1.0 if run.lang != UNDETERMINED else 0.0
+            block.lang, block.confidence = majority_language(block.runs)
+            doc.blocks.append(block)
+    return doc
+
+
+def heading(text: str, level: int = 2) -> Block:
+    return Block(text, 0, 0, kind="heading", level=level)
+
+
+def kept(doc: Document) -> list[str]:
+    return [b.text for b in doc.blocks if not b.dropped]
+
+
+def removal(block: Block, text: str, rule: str, category: str, lang: str, action: str) -> Removal:
+    start = block.start + block.text.index(text)
+    return Removal(text, rule, category, lang, start, start + len(text), action)
+
+
+def test_a_block_that_is_a_phrase_is_dropped_by_its_rule():
+    doc = RULES.apply(page("Budget approved", STORY, "Поделиться"))
+    share = doc.blocks[2]
+    assert share.dropped and share.cuts == [(0, len("Поделиться"))]
+    assert share.removals == [removal(share, "Поделиться", "share/share-buttons", "share", "ru", "drop_block")]
+    assert kept(doc) == ["Budget approved", STORY]
+
+
+def test_glued_phrases_are_one_hit_each():
+    doc = RULES.apply(page(STORY, "Поделиться • Share"))
+    block = doc.blocks[1]
+    assert block.dropped
+    assert [(r.text, r.lang) for r in block.removals] == [("Поделиться", "ru"), ("Share", "en")]
+
+
+def test_a_label_glued_to_its_caption_takes_the_caption():
+    caption = "Diplomats meet in a hall, an illustration of historical aggression."
+    label = "Изображение, созданное ИИ"
+    doc = RULES.apply(page("Talks in Moscow", caption + label, STORY))
+    block = doc.blocks[1]
+    assert block.dropped
+    assert block.removals == [
+        removal(block, label, "ai-labels/ai-image-label", "ai_image_label", "ru", "drop_caption"),
+        removal(block, caption, "ai-labels/ai-image-label", "ai_image_caption", "en", "drop_caption"),
+    ]
+    assert kept(doc) == ["Talks in Moscow", STORY]
+
+
+def test_a_label_glued_to_the_start_of_a_paragraph_is_stripped_alone():
+    text = "Сообщено ИИChina and Russia held talks in Moscow on Tuesday about regional security."
+    doc = RULES.apply(page("Talks", text))
+    block = doc.blocks[1]
+    assert not block.dropped
+    assert block.removals == [removal(block, "Сообщено ИИ", "ai-labels/ai-text-label", "ai_text_label", "ru", "strip")]
+    assert [block.text[s:e] for s, e in block.kept_pieces()] == [text[len("Сообщено ИИ"):]]
+
+
+def test_the_caption_above_a_standalone_label_goes_with_it():
+    caption, label = "Diplomats meet in a hall in Moscow.", "Изображение, созданное ИИ"
+    doc = RULES.apply(page("Talks in Moscow", [caption, label], STORY))
+    above, under = doc.blocks[1], doc.blocks[2]
+    assert under.removals == [removal(under, label, "ai-labels/ai-image-label", "ai_image_label", "ru", "drop_caption")]
+    assert above.dropped
+    assert above.removals == [removal(above, caption, "ai-labels/ai-image-label", "ai_image_caption", "en",
+                                      "drop_caption")]
+    assert kept(doc) == ["Talks in Moscow", STORY]
+
+
+def test_a_label_keeps_a_caption_in_another_group():
+    caption, label = "Diplomats meet in a hall in Moscow.", "Изображение, созданное ИИ"
+    doc = RULES.apply(page("Talks in Moscow", caption, label, STORY))
+    assert kept(doc) == ["Talks in Moscow", caption, STORY]
+
+
+def test_a_section_heading_takes_its_section_up_to_the_next_heading_of_its_level():
+    doc = RULES.apply(page(STORY, heading("Related articles"), "Teaser one about the port", heading("Harbour works", 3),
+                           "Teaser two about the bridge", heading("What the council said"), MORE, html=True))
+    assert kept(doc) == [STORY, "What the council said", MORE]
+    section = doc.blocks[1:5]
+    assert {(r.rule, r.category, r.action) for b in section for r in b.removals} == {
+        ("related/related-heading", "related", "drop_section")}
+    assert [r.text for b in section for r in b.removals] == [b.text for b in section]
+
+
+def test_a_section_stops_at_the_article_when_more_article_follows_than_precedes():
+    doc = RULES.apply(page("Related articles", "Teaser headline one", STORY, MORE))
+    assert kept(doc) == [STORY, MORE]
+    assert [r.category for b in doc.blocks for r in b.removals] == ["related", "related"]
+
+
+def test_drop_rest_takes_everything_after_it_headings_too():
+    doc = RULES.apply(page(STORY, MORE, heading("Comments"), "Great piece!", heading("Ports and harbours"),
+                           "The ferry runs again", html=True))
+    assert kept(doc) == [STORY, MORE]
+    assert {(r.rule, r.action) for b in doc.blocks[2:] for r in b.removals} == {
+        ("comments/comments-heading", "drop_rest")}
+
+
+def test_a_short_foreign_block_beside_chrome_is_interface():
+    doc = RULES.apply(page("Budget approved", STORY, "Слава героям", MORE, "Поделиться", "Наверх страницы"))
+    last = doc.blocks[5]
+    assert last.removals == [removal(last, "Наверх страницы", "language/foreign-short-block", "ui_foreign", "ru",
+                                     "drop_block")]
+    # Inside the story and beside no chrome, the same kind of line stays.
+    assert kept(doc) == ["Budget approved", STORY, "Слава героям", MORE]
+
+
+def test_an_html_page_of_short_blocks_is_no_article():
+    lines = [f"Headline number {i} about the city" for i in range(5)]
+    doc = RULES.apply(page(*lines, html=True))
+    rule = RULES.markup("not-an-article")
+    assert kept(doc) == []
+    assert doc.reason == rule.reason("short")
+    assert [b.removals for b in doc.blocks] == [[removal(b, b.text, rule.name, "not_article", "en", "drop_block")]
+                                               for b in doc.blocks]
+    # A text page is never judged so: it is what the caller gave as the article.
+    assert kept(RULES.apply(page(*lines))) == lines
+
+
+def test_a_pattern_rule_drops_the_block_it_matches():
+    footer = "© 2024 Example News. All rights reserved."
+    doc = RULES.apply(page("Budget approved", STORY, footer))
+    block = doc.blocks[2]
+    assert block.removals == [removal(block, footer, "site-chrome/copyright-footer", "navigation", "en", "drop_block")]
+
+
+@pytest.mark.parametrize("prose", [
+    "The photo was an AI-generated image, experts said, and the post was later labelled Reported by AI.",
+    "AI-generated, the video spread quickly across social networks on Monday.",
+])
+def test_a_phrase_mentioned_in_prose_is_kept(prose):
+    doc = RULES.apply(page("Fact-checkers on AI images", prose, STORY))
+    assert kept(doc) == ["Fact-checkers on AI images", prose, STORY]
+    assert all(not b.removals and not b.cuts for b in doc.blocks)
+
+
+def test_the_numbers_come_from_the_config():
+    narrow = RuleSet(builtin_packs(), RulesConfig(whole_block_max_chars=4))
+    assert kept(narrow.apply(page(STORY, "Share", MORE))) == [STORY, "Share", MORE]
+    assert kept(RULES.apply(page(STORY, "Share", MORE))) == [STORY, MORE]
+    # With a higher bar for article text, the story no longer outweighs the section's teaser.
+    strict = RuleSet(builtin_packs(), article_min_letters=1000)
+    assert kept(strict.apply(page("Related articles", "Teaser headline one", STORY, MORE))) == []
+
+
+def test_actions_are_an_enum():
+    assert {rule.action for pack in builtin_packs() for rule in pack.rules} <= set(Action)
