@@ -1,11 +1,16 @@
 """Many pages in, one result per page out, in input order; nothing lost.
 
-Readers turn a stream into `Record`s: page files, JSON Lines (the page in
-``html``, else ``text``; the address in ``url``; ``id`` carried through; other
-fields passed through under ``fields``) and WARC (response records, read with
+Readers turn a stream into `Record`s (`cleaner.records`): page files, JSON
+Lines (each object read by `to_record`: the page in ``html``, else ``text``;
+the address in ``url``; ``id`` carried through; ``headers`` used; other fields
+passed through under ``fields``) and WARC (response records, read with
 warcio).  A record that cannot be read (a line that is not JSON, a missing
 field, a truncated WARC) is still a `Record`, with its ``error`` set: it
 becomes an error result in its place, and the batch goes on.
+
+Then each record is cleaned (`clean_one`), or cleaned and formatted in the
+worker (`clean_and_render`, giving an `Output`: what to write, and what to
+count); `format_record` writes one record as text, JSON or a JSON Lines line.
 """
 
 from __future__ import annotations
@@ -22,34 +27,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from .core import Cleaner
+from .records import Fields, Record, to_record
 from .result import CleanResult
+
+__all__ = [
+    "Fields", "Line", "Output", "Record", "clean_and_render", "clean_one", "clean_records", "format_record",
+    "kind_of", "output_dict", "parse_jsonl_line", "parsed", "read_inputs", "read_jsonl", "read_warc", "to_output",
+]
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-
-
-@dataclass(frozen=True)
-class Fields:
-    """Where a JSON Lines record keeps its page, address and id."""
-
-    html: str = "html"
-    text: str = "text"
-    url: str = "url"
-    id: str = "id"
-
-
-@dataclass
-class Record:
-    """One page to clean, and where it came from."""
-
-    position: int  # 0-based, over the whole batch
-    data: str | bytes | None
-    url: str | None = None
-    id: Any = None
-    headers: dict[str, str] | None = None
-    fields: dict[str, Any] = field(default_factory=dict)  # other input fields, passed through
-    source: str = ""
-    error: str | None = None  # why the record could not be read
 
 
 @dataclass
@@ -74,15 +61,7 @@ def parse_jsonl_line(line: str | bytes, position: int, source: str, fields: Fiel
         return Record(position, None, source=where, error=f"{where}: not a JSON object: {exc}")
     if not isinstance(obj, dict):
         return Record(position, None, source=where, error=f"{where}: not a JSON object")
-    page_field = fields.html if fields.html in obj else fields.text
-    data = obj.get(page_field)
-    rest = {k: v for k, v in obj.items() if k not in (fields.html, fields.text, fields.url, fields.id)}
-    record = Record(position, data, obj.get(fields.url), obj.get(fields.id), None, rest, where)
-    if data is None:
-        record.error = f"{where}: no {fields.html!r} or {fields.text!r} field"
-    elif not isinstance(data, str):
-        record.error = f"{where}: field {page_field!r} is {type(data).__name__}, not a string"
-    return record
+    return to_record(obj, position=position, source=where, fields=fields)
 
 
 def read_jsonl(
@@ -213,34 +192,40 @@ def read_inputs(
 
 def clean_records(cleaner: Cleaner, records: Iterable[Record | Line], jobs: int = 1) -> Iterator[tuple[Record, CleanResult]]:
     """Each record with its result, in order (the page itself is not sent back)."""
-    return cleaner.map(cleaned, records, jobs)
+    return cleaner.map(clean_one, records, jobs)
 
 
-def cleaned(cleaner: Cleaner, item: Record | Line) -> tuple[Record, CleanResult]:
+def parsed(item: Record | Line) -> Record:
+    """The record itself: a `Line` parsed, a `Record` as it is."""
+    return item.parse() if isinstance(item, Line) else item
+
+
+def clean_one(cleaner: Cleaner, item: Record | Line) -> tuple[Record, CleanResult]:
     """Worker side: parse if need be, clean, and return the record without its page."""
-    record = item.parse() if isinstance(item, Line) else item
+    record = parsed(item)
     return replace(record, data=None), cleaner.clean_record(record)  # the page need not travel back
 
 
 @dataclass
-class Rendered:
+class Output:
     """A record's output, made in the worker: what to write, and what to count."""
 
-    output: str
+    formatted: str  # `format_record`'s text: what to write
     error: str | None
     categories: tuple[str, ...]
     source: str
     result: CleanResult | None = None  # kept only when the caller asks (a report)
 
 
-def rendered(cleaner: Cleaner, item: Record | Line, fmt: str = "jsonl", keep: bool = False) -> Rendered:
-    """Worker side: clean and serialise, so the reading process only reads and writes."""
-    return rendering(*cleaned(cleaner, item), fmt, keep)
+def clean_and_render(cleaner: Cleaner, item: Record | Line, fmt: str = "jsonl", keep: bool = False) -> Output:
+    """Worker side: clean and format, so the reading process only reads and writes."""
+    return to_output(*clean_one(cleaner, item), fmt, keep)
 
 
-def rendering(record: Record, result: CleanResult, fmt: str, keep: bool = False) -> Rendered:
-    return Rendered(
-        render(record, result, fmt),
+def to_output(record: Record, result: CleanResult, fmt: str, keep: bool = False) -> Output:
+    """What to write for a cleaned record and what to count of it; ``keep`` keeps the result too."""
+    return Output(
+        format_record(record, result, fmt),
         result.error["message"] if result.error else None,
         tuple(r.category for r in result.removed),
         record.source,
@@ -248,7 +233,7 @@ def rendering(record: Record, result: CleanResult, fmt: str, keep: bool = False)
     )
 
 
-def render(record: Record, result: CleanResult, fmt: str) -> str:
+def format_record(record: Record, result: CleanResult, fmt: str) -> str:
     """One record as text (title and article) or as its JSON object, newline-terminated."""
     if fmt == "text":
         if result.error is not None:

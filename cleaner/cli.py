@@ -20,11 +20,12 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 
 from . import __name__ as _package
-from .batch import Fields, Line, Record, Rendered, kind_of, read_inputs, rendered, rendering
+from .batch import Line, Output, clean_and_render, kind_of, parsed, read_inputs, to_output
 from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
 from .config import LoadConfig
+from .records import Fields, Record
 from .result import CleanResult
 
 
@@ -124,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
             if item.error and fmt == "text":
                 print(f"clean: {item.error}", file=sys.stderr)
             else:
-                (errors if item.error and errors else sys.stdout).write(item.output)
+                (errors if item.error and errors else sys.stdout).write(item.formatted)
     finally:
         if errors:
             errors.close()
@@ -138,17 +139,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool):
-    """What to write for each record, made by the workers (cleaning and serialising)."""
+    """What to write for each record, made by the workers (cleaning and formatting)."""
     if debug:
         # No safety net: the first failure stops with its traceback.
         for item in records:
-            record = item.parse() if isinstance(item, Line) else item
+            record = parsed(item)
             if record.error:
                 raise CleanerError(record.error)
             result = cleaner.clean(record.data, record.url, headers=record.headers, name=record.source)
-            yield rendering(record, result, fmt, keep)
+            yield to_output(record, result, fmt, keep)
         return
-    yield from cleaner.map(partial(rendered, fmt=fmt, keep=keep), records, jobs)
+    yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep), records, jobs)
 
 
 def _with_url(records: Iterator[Record | Line], url: str | None) -> Iterator[Record | Line]:
@@ -173,7 +174,7 @@ class Tally:
         self.records = self.failed = 0
         self.removed: Counter[str] = Counter()
 
-    def add(self, item: Rendered) -> None:
+    def add(self, item: Output) -> None:
         self.records += 1
         self.failed += item.error is not None
         self.removed.update(item.categories)

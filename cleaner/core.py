@@ -23,13 +23,13 @@ from .errors import InputError
 from .extract import extract
 from .load import load
 from .normalise import normalise
+from .records import to_record
 from .repair import repair
 from .result import CleanResult, build_result, error_result, versions
 from .rules import RulePack, RuleSet, apply_rules, builtin_packs, load_pack
 
 __all__ = ["STAGES", "Cleaner", "Context", "clean", "error_result", "versions"]
 
-Record = Any  # str | bytes | Mapping[str, Any] | cleaner.batch.Record
 T = TypeVar("T")
 
 
@@ -93,21 +93,22 @@ class Cleaner:
             doc = stage(doc, self.context)
         return build_result(doc, self.context)
 
-    def clean_record(self, record: Record) -> CleanResult:
+    def clean_record(self, item: Any) -> CleanResult:
         """Like `clean`, but any failure becomes an error result instead of an exception.
 
-        A record is a page (str or bytes), a mapping with ``html`` or ``text``
-        and optionally ``url`` and ``headers``, or a `cleaner.batch.Record`.
+        An item is a page (str or bytes), a mapping with ``html`` or ``text``
+        and optionally ``url`` and ``headers``, or a `cleaner.records.Record`
+        (see `cleaner.records.to_record`).
         """
-        data, url, headers, name, problem = _unpack(record)
+        record = to_record(item)
         try:
-            if problem:
-                raise InputError(problem)
-            return self.clean(data, url, headers=headers, name=name)
+            if record.error:
+                raise InputError(record.error)
+            return self.clean(record.data, record.url, headers=record.headers, name=record.source or None)
         except Exception as exc:  # noqa: BLE001 - in a batch nothing is lost, not even to a bug
-            return error_result(exc, data, url, name)
+            return error_result(exc, record.data, record.url, record.source or None)
 
-    def clean_many(self, records: Iterable[Record], jobs: int = 1, chunk: int = 32) -> Iterator[CleanResult]:
+    def clean_many(self, records: Iterable[Any], jobs: int = 1, chunk: int = 32) -> Iterator[CleanResult]:
         """Clean records in order; a record that fails becomes an error result, never lost.
 
         Records are as for `clean_record`.  With ``jobs > 1`` worker
@@ -160,17 +161,6 @@ _DEFAULT = CleanerConfig()
 @lru_cache(maxsize=8)
 def _cached_cleaner(config: CleanerConfig) -> Cleaner:
     return Cleaner(config)
-
-
-def _unpack(record: Record) -> tuple[Any, str | None, Mapping[str, str] | None, str | None, str | None]:
-    """(data, url, headers, name for messages, why it could not be read)."""
-    if isinstance(record, Mapping):
-        data = record.get("html", record.get("text"))
-        problem = None if data is not None else "record has no 'html' or 'text' field"
-        return data, record.get("url"), record.get("headers"), record.get("url"), problem
-    if isinstance(record, (str, bytes, bytearray)):
-        return record, None, None, None, None
-    return record.data, record.url, record.headers, record.source or None, record.error
 
 
 _WORKER: Cleaner | None = None

@@ -19,15 +19,18 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from html import escape
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .document import UNDETERMINED, Removal
 from .result import CleanResult, Segment
+from .rules import CATEGORIES
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
-# (line colour, tint) per category: fixed, so a category looks the same in every report.
+# (line colour, tint) for each of `cleaner.rules.CATEGORIES`, and for nothing else (tests/test_report.py
+# checks both): fixed, so a category looks the same in every report.
 CATEGORY_COLOURS: dict[str, tuple[str, str]] = {
     "ai_image_label": ("#9333ea", "#f3e8ff"),
     "ai_image_caption": ("#c026d3", "#fae8ff"),
@@ -42,6 +45,7 @@ CATEGORY_COLOURS: dict[str, tuple[str, str]] = {
     "comments": ("#db2777", "#fce7f3"),
     "navigation": ("#475569", "#e2e8f0"),
     "ui_foreign": ("#65a30d", "#ecfccb"),
+    "not_article": ("hsl(240 60% 38%)", "hsl(240 85% 93%)"),
 }
 
 ENCODING_SOURCES = {
@@ -57,74 +61,8 @@ ENCODING_SOURCES = {
 FOLD_AT = 1500
 FOLD_SHOWN = 1200
 
-_CSS = """
-:root{color-scheme:light}
-*{box-sizing:border-box}
-body{margin:0;background:#f6f7f9;color:#1f2328;
- font:14.5px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans","Liberation Sans",sans-serif}
-code,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace;font-size:12.5px}
-.wrap{max-width:1240px;margin:0 auto;padding:20px 24px 48px}
-.top h1{font-size:20px;margin:0 0 2px;letter-spacing:.01em}
-.top .sum{margin:0 0 10px;color:#57606a}
-.legend{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 18px;padding:0;list-style:none}
-.chip{display:inline-block;border:1px solid var(--c,#d0d7de);background:var(--t,#fff);color:#1f2328;
- border-radius:999px;padding:0 9px;font-size:12.5px;line-height:20px;white-space:nowrap}
-.chip b{font-weight:600;color:var(--c,#57606a);margin-left:4px}
-.chip.kept{--c:#1f883d;--t:#fff}
-.index{background:#fff;border:1px solid #d0d7de;border-radius:8px;margin:0 0 20px;overflow:hidden}
-.index table{border-collapse:collapse;width:100%;font-size:13.5px}
-.index th,.index td{text-align:left;padding:5px 10px;border-bottom:1px solid #eaeef2;vertical-align:top}
-.index th{background:#f6f8fa;font-weight:600;color:#57606a}
-.index tr:last-child td{border-bottom:0}
-.index td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.index a{color:#0969da;text-decoration:none}
-.index .failed{color:#cf222e;font-weight:600}
-.page{background:#fff;border:1px solid #d0d7de;border-radius:8px;margin:0 0 24px;overflow:hidden}
-.head{padding:14px 18px 12px;border-bottom:1px solid #d0d7de;background:#fbfcfd}
-.head h2{margin:0;font-size:14px;font-weight:600;color:#57606a;overflow-wrap:anywhere}
-.head h2 .num{display:inline-block;min-width:22px;margin-right:6px;padding:0 6px;border-radius:4px;
- background:#57606a;color:#fff;text-align:center;font-size:12px}
-.head .title{margin:4px 0 10px;font-size:20px;font-weight:650;line-height:1.3}
-.head .title.none{color:#8c959f;font-weight:400;font-style:italic;font-size:15px}
-.facts{display:grid;grid-template-columns:110px minmax(0,1fr);gap:1px 12px;margin:0 0 10px;font-size:13px}
-.facts dt{color:#57606a}
-.facts dd{margin:0;overflow-wrap:anywhere}
-.sep{color:#8c959f;padding:0 5px}
-.dim{color:#8c959f}
-.counts{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:0;font-size:13px}
-.counts .what{color:#57606a;margin-right:4px}
-details.raw{margin:8px 0 0;font-size:12.5px;color:#57606a}
-details.raw pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:8px 10px;border-radius:6px;margin:6px 0 0}
-.pieces{padding:4px 0}
-.row{display:grid;grid-template-columns:78px minmax(0,1fr) 300px;gap:0 14px;padding:5px 16px 5px 10px;
- border-left:4px solid transparent}
-.row+.row{border-top:1px solid #f0f2f4}
-.pos{font-family:ui-monospace,"DejaVu Sans Mono","Liberation Mono",monospace;font-size:11px;color:#8c959f;
- padding-top:3px;text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.txt{white-space:pre-wrap;overflow-wrap:anywhere;min-width:0}
-.why{font-size:12.5px;color:#57606a;padding-top:1px;overflow-wrap:anywhere}
-.why code{color:#1f2328;white-space:nowrap}
-.why .line{display:block}
-.kept .txt{color:#1f2328}
-.kept.k-title .txt{font-size:17px;font-weight:650;line-height:1.35}
-.kept.k-heading .txt{font-weight:650}
-.kept.k-quote .txt{font-style:italic;border-left:3px solid #d0d7de;padding-left:10px}
-.kept.k-list_item .txt::before{content:"\\2022\\00a0";color:#8c959f}
-.cut{border-left-color:var(--c);background:linear-gradient(90deg,var(--t) 0,#fff 70%)}
-.cut del{color:#57606a;text-decoration:line-through;text-decoration-color:var(--c);
- text-decoration-thickness:1.5px;background:var(--t);border-radius:2px;padding:0 2px;
- -webkit-box-decoration-break:clone;box-decoration-break:clone}
-.cut .chip{margin-right:4px}
-.cut details summary{cursor:pointer;color:#57606a;font-size:12.5px;white-space:normal}
-.lang{display:inline-block;font:600 10.5px/16px ui-monospace,"DejaVu Sans Mono","Liberation Mono",monospace;
- padding:0 5px;margin:0 6px 0 0;border-radius:4px;background:#eaeef2;color:#424a53;vertical-align:1px;
- white-space:nowrap;font-style:normal}
-.lang.other{background:#fff1c2;color:#7a4d00;box-shadow:inset 0 0 0 1px #e8c35b}
-.run+.run .lang{margin-left:2px}
-.error{margin:12px 18px 16px;padding:10px 12px;border:1px solid #ffb8b0;background:#fff5f4;border-radius:6px}
-.error strong{color:#cf222e;margin-right:8px}
-.empty{margin:12px 18px;color:#8c959f;font-style:italic}
-"""
+# The stylesheet, package data beside this module (``report.css``), inlined in every report.
+_CSS = resources.files(__package__).joinpath("report.css").read_text(encoding="utf-8")
 
 
 def render_report(items: Iterable[tuple[str, CleanResult]]) -> str:
@@ -143,7 +81,7 @@ def render_report(items: Iterable[tuple[str, CleanResult]]) -> str:
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<div class=\"wrap\">\n"
+        f"<title>{_e(title)}</title>\n<style>\n{_CSS}</style>\n</head>\n<body>\n<div class=\"wrap\">\n"
     )
     out.append(_top(pages))
     if len(pages) > 1:
@@ -400,8 +338,9 @@ def _slug(text: str) -> str:
 
 
 def _colours(category: str) -> tuple[str, str]:
-    if category in CATEGORY_COLOURS:
+    if category in CATEGORIES:
         return CATEGORY_COLOURS[category]
+    # Not a category of this version (a result from another one): a colour of its own, from its name.
     hue = int(hashlib.sha256(category.encode("utf-8")).hexdigest()[:4], 16) % 360
     return f"hsl({hue} 60% 38%)", f"hsl({hue} 85% 93%)"
 

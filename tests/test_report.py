@@ -7,6 +7,7 @@ and read the DOM it rendered, and save the README's screenshot.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import signal
 import struct
 import subprocess
 import time
+from importlib import resources
 from pathlib import Path
 
 import lxml.html
@@ -22,7 +24,8 @@ import pytest
 from cleaner.core import error_result
 from cleaner.document import Removal
 from cleaner.report import CATEGORY_COLOURS, render_report, write_report
-from cleaner.result import CleanResult, Run, Segment
+from cleaner.result import CleanResult, Segment, SegmentRun
+from cleaner.rules import CATEGORIES
 
 from conftest import FIXTURES, ROOT
 
@@ -57,7 +60,8 @@ def hostile_result(script: str, img: str) -> CleanResult:
         segments=[
             Segment(f"Title {evil}", "en", "title", 0, 60, 0.9),
             Segment(f"Body {evil} «Привет {script}»", "en", "paragraph", 62, 180, 0.8,
-                    runs=[Run(f"Body {evil} «", "en", 62, 130), Run(f"Привет {script}»", "ru", 130, 180)]),
+                    runs=[SegmentRun(f"Body {evil} «", "en", 62, 130),
+                          SegmentRun(f"Привет {script}»", "ru", 130, 180)]),
             Segment(f"Kind {evil}", f"en\"{img}", f"para\" onmouseover=\"x{img}", 182, 200, 0.5),
         ],
         removed=[
@@ -141,6 +145,21 @@ def test_head_is_self_contained_and_locked_down(seed_result):
     assert not tree.xpath("//script | //link | //img | //@src")
     assert "http://" not in report.split("<body>")[0] and "https://" not in report.split("<body>")[0]
     assert "@import" not in report and "url(" not in report
+
+
+def test_every_category_has_a_colour_and_only_categories_have_one():
+    assert list(CATEGORY_COLOURS) == list(CATEGORIES)
+
+
+def test_the_schema_lists_the_same_categories_as_the_rules():
+    schema = json.loads((ROOT / "cleaner" / "schema" / "cleaner-1.schema.json").read_text(encoding="utf-8"))
+    assert schema["properties"]["removed"]["items"]["properties"]["category"]["enum"] == list(CATEGORIES)
+
+
+def test_the_stylesheet_is_package_data_inlined_whole(seed_result):
+    css = resources.files("cleaner").joinpath("report.css").read_text(encoding="utf-8")
+    assert css.startswith(":root{") and css.endswith("}\n")
+    assert f"<style>\n{css}</style>" in render_report([(SEED_NAME, seed_result)])
 
 
 def test_same_results_same_bytes(cleaner):

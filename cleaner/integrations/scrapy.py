@@ -42,7 +42,7 @@ models loaded once) per pipeline.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 try:
@@ -56,7 +56,8 @@ except ImportError as exc:  # pragma: no cover - only without the extra
     ) from exc
 
 from ..core import Cleaner, error_result
-from ..errors import CleanerError
+from ..errors import CleanerError, InputError
+from ..records import Fields, headers_of, page_field, to_record
 from ..result import CleanResult
 
 __all__ = ["CleanerPipeline", "CleaningFailed", "EmptyArticle", "NoPageField"]
@@ -96,6 +97,8 @@ class CleanerPipeline:
         self.input_field = input_field
         self.url_field = url_field
         self.headers_field = headers_field
+        # The item is read as any mapping is (`cleaner.records.to_record`), with these field names.
+        self.fields = Fields(html=input_field, text=FALLBACK_INPUT_FIELD, url=url_field, headers=headers_field)
         self.output_field = output_field
         self.text_field = text_field
         self.drop_empty = drop_empty
@@ -126,21 +129,25 @@ class CleanerPipeline:
         adapter = ItemAdapter(item)
         url = adapter.get(self.url_field)
         label = str(url) if url else "item without a url"
-        data = _first_present(adapter, self.input_field, FALLBACK_INPUT_FIELD)
-        if data is None:
+        page = page_field(adapter, self.fields)
+        response = adapter.get(page)
+        if isinstance(response, Response):  # the page is the response's body, read with its headers
+            record = to_record({**adapter, page: response.body}, source=label, fields=self.fields)
+            record.headers = record.headers or headers_of(response.headers)
+        else:
+            record = to_record(adapter, source=label, fields=self.fields)
+        if record.data is None:
             raise NoPageField(
                 f"{label}: no {self.input_field!r} or {FALLBACK_INPUT_FIELD!r} field holding the page"
             )
-        headers = _headers(adapter.get(self.headers_field) if self.headers_field else None)
-        if isinstance(data, Response):
-            headers = headers or _headers(data.headers)
-            data = data.body
         try:
-            result = self.cleaner.clean(data, url or None, headers=headers, name=label)
+            if record.error:
+                raise InputError(record.error)
+            result = self.cleaner.clean(record.data, record.url or None, headers=record.headers, name=label)
         except CleanerError as exc:
             if self.drop_failed:
                 raise CleaningFailed(_one_line(str(exc))) from exc
-            result = error_result(exc, data, url or None)
+            result = error_result(exc, record.data, record.url or None)
         else:
             if self.drop_empty and not result.text.strip():
                 raise EmptyArticle(f"{label}: no article text left after cleaning")
@@ -159,32 +166,6 @@ class CleanerPipeline:
                     f"{type(adapter.item).__name__} has no field {field!r} for the cleaner's output; "
                     f"declare {field} = scrapy.Field() or change the CLEANER_ setting"
                 ) from exc
-
-
-def _first_present(adapter: ItemAdapter, *fields: str) -> Any:
-    for field in fields:
-        value = adapter.get(field)
-        if value is not None:
-            return value
-    return None
-
-
-def _headers(raw: Any) -> dict[str, str] | None:
-    """HTTP headers as str to str: Scrapy `Headers`, or a mapping with bytes or list values."""
-    if not raw or not isinstance(raw, Mapping):
-        return None
-    out = {}
-    for key, value in raw.items():
-        if isinstance(value, (list, tuple)):
-            if not value:
-                continue
-            value = value[0]
-        out[_text(key)] = _text(value)
-    return out or None
-
-
-def _text(value: Any) -> str:
-    return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
 
 
 def _one_line(message: str) -> str:

@@ -86,10 +86,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from cleaner.batch import WARC_SUFFIXES, Fields, Record, output_dict, parse_jsonl_line, read_warc
+from cleaner.batch import WARC_SUFFIXES, output_dict, parse_jsonl_line, read_warc
 from cleaner.cli import add_cleaner_arguments, add_field_arguments, fields_of
 from cleaner.core import Cleaner
 from cleaner.detect import make_backend
+from cleaner.records import Fields, Record, to_record
 
 __all__ = [
     "OUTPUT_SCHEMA_FIELDS",
@@ -141,7 +142,7 @@ def clean_partition(
     from ``spark.read.text`` or ``sc.textFile``; blank lines are skipped), a
     ``(source, line)`` pair, a dict or `pyspark.sql.Row` with the page fields
     (``html`` or ``text``, ``url``, ``id``, optional ``headers``), or a
-    `cleaner.batch.Record`.  ``position`` counts the rows of the partition;
+    `cleaner.records.Record`.  ``position`` counts the rows of the partition;
     ``input`` names the source, the partition and the line.
 
     >>> out = clean_partition(['{"id": "a", "text": "Headline\\\\n\\\\nThe article."}', "{oops"], partition=3)
@@ -167,14 +168,10 @@ def partition_records(
     lines_seen: dict[str, int] = {}
     position = 0
     for row in rows:
-        if isinstance(row, Record):
-            yield row
-            position += 1
-            continue
         if hasattr(row, "asDict"):  # pyspark.sql.Row (a tuple: test it first)
             row = row.asDict(recursive=True)
-        if isinstance(row, Mapping):
-            yield _mapping_record(row, position, where, fields)
+        if isinstance(row, (Record, Mapping)):  # a Record comes back as it is
+            yield to_record(row, position=position, source=f"{where}:{position + 1}", fields=fields)
             position += 1
             continue
         label = where
@@ -195,25 +192,6 @@ def partition_records(
         record.position = position
         yield record
         position += 1
-
-
-def _mapping_record(obj: Mapping[str, Any], position: int, where: str, fields: Fields) -> Record:
-    at = f"{where}:{position + 1}"
-    page_field = fields.html if obj.get(fields.html) is not None else fields.text
-    data = obj.get(page_field)
-    headers = obj.get("headers")
-    headers = {str(k): str(v) for k, v in headers.items()} if isinstance(headers, Mapping) else None
-    skip = {fields.html, fields.text, fields.url, fields.id} | ({"headers"} if headers is not None else set())
-    rest = {k: v for k, v in obj.items() if k not in skip}
-    url = obj.get(fields.url)
-    record = Record(position, data, url if isinstance(url, str) else None, obj.get(fields.id), headers, rest, at)
-    if isinstance(data, (bytearray, memoryview)):
-        record.data = bytes(data)
-    elif data is None:
-        record.error = f"{at}: no {fields.html!r} or {fields.text!r} field"
-    elif not isinstance(data, (str, bytes)):
-        record.error = f"{at}: field {page_field!r} is {type(data).__name__}, not a string"
-    return record
 
 
 def warc_records(path_and_bytes: tuple[str, bytes]) -> Iterator[Record]:

@@ -314,7 +314,7 @@ def test_settings_are_read_from_the_crawler():
     assert (pipeline.input_field, pipeline.url_field, pipeline.output_field, pipeline.text_field) == (
         "body", "link", "clean", "article")
     assert (pipeline.drop_empty, pipeline.drop_failed) == (False, False)
-    assert pipeline.cleaner.options["languages"] == ["en", "ru"]
+    assert pipeline.cleaner.config.detect.languages == ("en", "ru")
     out = pipeline.process_item({"link": URL, "body": "Headline\n\nThe article."})
     assert out["clean"]["metadata"]["url"] == URL and out["article"] == "The article."
 
@@ -324,7 +324,7 @@ def test_defaults_from_an_empty_crawler_settings():
     assert (pipeline.input_field, pipeline.url_field, pipeline.headers_field, pipeline.output_field) == (
         "html", "url", "headers", "cleaned")
     assert pipeline.text_field is None and pipeline.drop_empty and pipeline.drop_failed
-    assert pipeline.cleaner.options["languages"] is None
+    assert pipeline.cleaner.config.detect.languages is None
 
 
 def test_a_bad_rule_pack_stops_the_pipeline_before_the_crawl(tmp_path):

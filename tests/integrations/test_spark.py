@@ -254,7 +254,7 @@ def test_clean_partition_is_plain_python():
     assert out[2]["error"]["type"] == "InputError"
     assert out[3]["input"] == "s3a://bucket/x.jsonl#partition-7:1" and out[3]["text"] == "Two."
     assert "row is int" in out[4]["error"]["message"]
-    assert out[0]["provenance"]["options"]["languages"] == ["en", "ru"]
+    assert out[0]["provenance"]["options"]["detect"]["languages"] == ["en", "ru"]
 
 
 def test_spark_submit_runs_the_module_file(inputs, tmp_path):
