@@ -6,6 +6,7 @@
 'China and Russia coordinate on Japan, vow to uphold WWII outcomes'
 """
 
+from .config import CleanerConfig
 from .core import Cleaner, clean, error_result
 from .detect import Backend, detect_language, language_runs
 from .document import Removal, Run
@@ -28,6 +29,7 @@ __all__ = [
     "BinaryInputError",
     "CleanResult",
     "Cleaner",
+    "CleanerConfig",
     "CleanerError",
     "EmptyInputError",
     "InputError",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +172,15 @@ class CleanerConfig:
         return replace(self, **{group: replace(getattr(self, group), **values) for group, values in groups.items()})
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values, as recorded in provenance: packs and backends by name."""
+        """Plain JSON-ready values, as recorded in provenance: packs and backends by name.
+
+        Built once per config (a config never changes) and copied for each caller.
+        """
+        return {group: {key: list(value) if isinstance(value, list) else value for key, value in values.items()}
+                for group, values in self._dict().items()}
+
+    @cache  # noqa: B019 - a frozen config is its own key, and there are a handful per process
+    def _dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["rules"]["packs"] = [_describe(p) for p in self.rules.packs]
         backend = self.detect.backend

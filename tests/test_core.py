@@ -10,7 +10,7 @@ SEED = (FIXTURES / "seeds" / "000_f72e3418c6e8cf22.txt").read_text(encoding="utf
 
 def test_public_names_are_exactly_these():
     assert sorted(cleaner.__all__) == sorted([
-        "SCHEMA", "Backend", "BinaryInputError", "CleanResult", "Cleaner", "CleanerError", "EmptyInputError",
+        "SCHEMA", "Backend", "BinaryInputError", "CleanResult", "Cleaner", "CleanerConfig", "CleanerError", "EmptyInputError",
         "InputError", "InputTooLargeError", "Removal", "Run", "RulePack", "RulePackError", "RuleTimeoutError", "Segment", "TooDeepError", "clean",
         "detect_language", "error_result", "language_runs", "load_pack",
     ])
@@ -64,3 +64,31 @@ def test_clean_takes_html_bytes_with_a_url():
     assert result.provenance["encoding_source"] == "detected"
     assert result.language == "ru" and result.title
     assert result.metadata["url"]  # the page's canonical link wins over the caller's url
+
+
+def test_the_config_is_recorded_in_provenance_as_it_is():
+    from cleaner import CleanerConfig
+
+    config = CleanerConfig().replace(max_bytes=123_456, languages=["ru", "en"], caption_max_chars=300)
+    result = Cleaner(config).clean(SEED)
+    options = result.provenance["options"]
+    assert options["load"]["max_bytes"] == 123_456
+    assert options["detect"]["languages"] == ["en", "ru"]
+    assert options["rules"]["caption_max_chars"] == 300
+    assert options == config.to_dict()
+
+
+def test_keyword_options_and_a_config_build_the_same_cleaner():
+    from cleaner import CleanerConfig
+
+    by_keywords = Cleaner(languages=["en", "ru"], max_bytes=1_000_000, builtin_rules=True)
+    by_config = Cleaner(CleanerConfig().replace(languages=("ru", "en"), max_bytes=1_000_000))
+    assert by_keywords.config == by_config.config
+    assert by_keywords.clean(SEED).to_json() == by_config.clean(SEED).to_json()
+
+
+def test_an_unknown_option_is_refused_by_name():
+    import pytest
+
+    with pytest.raises(TypeError, match="unknown cleaner option 'max_byte'"):
+        Cleaner(max_byte=10)
