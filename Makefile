@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,scrapy,spark]'
+	$(PY) -m pip install --quiet -e '.[dev,scrapy,spark,datatrove,datasets]'
 	touch $(STAMP)
 
 demo: install

@@ -152,14 +152,15 @@ def clean(data: str | bytes, *, url: str | None = None, **options: Any) -> Clean
     """
     headers = options.pop("headers", None)
     config = CleanerConfig().replace(**options) if options else _DEFAULT
-    return _cached_cleaner(config).clean(data, url, headers=headers)
+    return shared_cleaner(config).clean(data, url, headers=headers)
 
 
 _DEFAULT = CleanerConfig()
 
 
 @lru_cache(maxsize=8)
-def _cached_cleaner(config: CleanerConfig) -> Cleaner:
+def shared_cleaner(config: CleanerConfig = _DEFAULT) -> Cleaner:
+    """One `Cleaner` per config in this process, built on first use (for `clean` and batch callbacks)."""
     return Cleaner(config)
 
 
