@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from .core import Cleaner
 from .records import Fields, Record, to_record
+from .render import front_matter
 from .result import CleanResult
 
 __all__ = [
@@ -217,15 +218,17 @@ class Output:
     result: CleanResult | None = None  # kept only when the caller asks (a report)
 
 
-def clean_and_render(cleaner: Cleaner, item: Record | Line, fmt: str = "jsonl", keep: bool = False) -> Output:
+def clean_and_render(cleaner: Cleaner, item: Record | Line, fmt: str = "jsonl", keep: bool = False,
+                     with_metadata: bool = False) -> Output:
     """Worker side: clean and format, so the reading process only reads and writes."""
-    return to_output(*clean_one(cleaner, item), fmt, keep)
+    return to_output(*clean_one(cleaner, item), fmt, keep, with_metadata)
 
 
-def to_output(record: Record, result: CleanResult, fmt: str, keep: bool = False) -> Output:
+def to_output(record: Record, result: CleanResult, fmt: str, keep: bool = False,
+              with_metadata: bool = False) -> Output:
     """What to write for a cleaned record and what to count of it; ``keep`` keeps the result too."""
     return Output(
-        format_record(record, result, fmt),
+        format_record(record, result, fmt, with_metadata),
         result.error["message"] if result.error else None,
         tuple(r.category for r in result.removed),
         record.source,
@@ -233,12 +236,24 @@ def to_output(record: Record, result: CleanResult, fmt: str, keep: bool = False)
     )
 
 
-def format_record(record: Record, result: CleanResult, fmt: str) -> str:
-    """One record as text (title and article) or as its JSON object, newline-terminated."""
-    if fmt == "text":
+# The formats that hold the article alone: a record that failed writes nothing there (its message goes to stderr).
+ARTICLE_FORMATS = ("text", "markdown", "html")
+
+
+def format_record(record: Record, result: CleanResult, fmt: str, with_metadata: bool = False) -> str:
+    """One record as text (title and article), Markdown, HTML or its JSON object, newline-terminated.
+
+    ``with_metadata`` puts the page's metadata before the text or Markdown, as YAML front matter.
+    """
+    if fmt in ARTICLE_FORMATS:
         if result.error is not None:
             return ""
-        return "\n\n".join(filter(None, [result.title, result.text])) + "\n"
+        if fmt == "markdown":
+            return result.to_markdown(with_metadata)
+        if fmt == "html":
+            return result.to_html()
+        text = "\n\n".join(filter(None, [result.title, result.text])) + "\n"
+        return f"{front_matter(result)}\n\n{text}" if with_metadata else text
     return json.dumps(output_dict(record, result), ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n"
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 
 from . import __name__ as _package
-from .batch import Line, Output, clean_and_render, kind_of, parsed, read_inputs, to_output
+from .batch import ARTICLE_FORMATS, Line, Output, clean_and_render, kind_of, parsed, read_inputs, to_output
 from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
@@ -35,9 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Clean scraped news pages (HTML or text): article text with provenance.",
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="pages, JSON Lines or WARC files; none or '-' reads stdin")
-    parser.add_argument("--format", choices=("text", "json", "jsonl"),
-                        help="text: the article; json: one object per input; jsonl: one line per input "
+    parser.add_argument("--format", "--output-format", choices=("text", "markdown", "html", "json", "jsonl"),
+                        help="text: the article; markdown: the article with its headings, lists, tables; html: a "
+                             "minimal article page; json: one object per input; jsonl: one line per input "
                              "(default: jsonl for JSON Lines and WARC input, else text)")
+    parser.add_argument("--with-metadata", action="store_true",
+                        help="text and markdown: the title, author, date, site, url and language first, as YAML "
+                             "front matter")
     parser.add_argument("--input", choices=("auto", "page", "jsonl", "warc"), default="auto",
                         help="what the inputs are (default: by file name: .jsonl, .warc[.gz], else a page)")
     add_field_arguments(parser)
@@ -118,11 +122,12 @@ def _run(args: argparse.Namespace) -> int:
     errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
     tally = Tally()
     try:
-        for item in _progress(_outputs(cleaner, records, jobs, fmt, report is not None, args.debug), show):
+        outputs = _outputs(cleaner, records, jobs, fmt, report is not None, args.debug, args.with_metadata)
+        for item in _progress(outputs, show):
             tally.add(item)
             if report is not None:
                 report.append((item.source, item.result))
-            if item.error and fmt == "text":
+            if item.error and fmt in ARTICLE_FORMATS:
                 print(f"clean: {item.error}", file=sys.stderr)
             else:
                 (errors if item.error and errors else sys.stdout).write(item.formatted)
@@ -138,7 +143,8 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if tally.failed else 0
 
 
-def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool):
+def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool,
+             with_metadata: bool):
     """What to write for each record, made by the workers (cleaning and formatting)."""
     if debug:
         # No safety net: the first failure stops with its traceback.
@@ -147,9 +153,9 @@ def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt:
             if record.error:
                 raise CleanerError(record.error)
             result = cleaner.clean(record.data, record.url, headers=record.headers, name=record.source)
-            yield to_output(record, result, fmt, keep)
+            yield to_output(record, result, fmt, keep, with_metadata)
         return
-    yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep), records, jobs)
+    yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep, with_metadata=with_metadata), records, jobs)
 
 
 def _with_url(records: Iterator[Record | Line], url: str | None) -> Iterator[Record | Line]:

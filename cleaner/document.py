@@ -60,6 +60,23 @@ class Removal:
     action: str
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where a block sits in the article's structure, for structured output (Markdown, HTML).
+
+    >>> Layout(depth=2, ordered=True)
+    Layout(depth=2, ordered=True, cells=(), header=False)
+    """
+
+    depth: int = 0  # list nesting: 1 for an item of a top-level list
+    ordered: bool = False  # an item of a numbered list
+    cells: tuple[str, ...] = ()  # a table row's cells
+    header: bool = False  # a table's header row
+
+
+NO_LAYOUT = Layout()
+
+
 @dataclass
 class Block:
     """A paragraph-like unit: a text line, or an HTML paragraph, heading, caption ..."""
@@ -67,8 +84,9 @@ class Block:
     text: str
     start: int
     end: int
-    kind: str = "paragraph"  # paragraph | heading | title | list_item | caption | quote | table
+    kind: str = "paragraph"  # paragraph | heading | title | list_item | caption | quote | table | code
     level: int = 0  # heading level (1-6) where known; 0 for everything else
+    layout: Layout = NO_LAYOUT  # list depth, table cells: HTML pages only
     group: int = 0  # blocks with the same group touch: no blank line (or container) between them
     runs: list[Run] = field(default_factory=list)
     lang: str = UNDETERMINED

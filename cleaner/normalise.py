@@ -43,6 +43,10 @@ def normalise_text(text: str, fixes: Counter[str] | None = None) -> str:
     return tidy_text(repair_text(text, fixes), fixes)
 
 
+def _tidy_code(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+
+
 def kept_text(block: Block) -> str:
     """The block's text with its stripped pieces (and the punctuation left around them) cut out."""
     if not block.cuts:
@@ -59,7 +63,8 @@ def normalise(doc: Document, context: Context) -> Document:
     for block in doc.blocks:
         if block.dropped:
             continue
-        block.clean = tidy_text(kept_text(block), fixes)
+        # Code is read as laid out: its lines and indentation stay.
+        block.clean = _tidy_code(kept_text(block)) if block.kind == "code" else tidy_text(kept_text(block), fixes)
         if not block.clean:
             block.dropped = True
     return doc

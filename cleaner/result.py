@@ -49,6 +49,11 @@ class Segment:
     end: int
     confidence: float = 0.0
     runs: list[SegmentRun] | None = None  # only where the segment holds more than one language
+    # Structure, for Markdown and HTML output; in JSON only where it says something.
+    level: int = 0  # a heading's level (1-6), a list item's nesting depth (1 = top level)
+    ordered: bool = False  # an item of a numbered list
+    cells: list[str] | None = None  # a table row's cells (None: not a table row, or cut by a rule)
+    header: bool = False  # a table's header row
 
 
 @dataclass
@@ -97,11 +102,24 @@ class CleanResult:
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
+    def to_markdown(self, with_metadata: bool = False) -> str:
+        """The article as Markdown: headings, lists, quotes, tables, code (`cleaner.render`)."""
+        from .render import to_markdown
+
+        return to_markdown(self, with_metadata)
+
+    def to_html(self) -> str:
+        """The article as a minimal, self-contained HTML page (`cleaner.render`)."""
+        from .render import to_html
+
+        return to_html(self)
+
 
 def _segment_dict(segment: Segment) -> dict[str, Any]:
     out = asdict(segment)
-    if segment.runs is None:
-        del out["runs"]
+    for key, unset in (("runs", None), ("level", 0), ("ordered", False), ("cells", None), ("header", False)):
+        if out[key] == unset:
+            del out[key]
     return out
 
 
@@ -175,7 +193,19 @@ def _segment(block: Block, kind: str) -> Segment:
         end=end,
         confidence=confidence,
         runs=[SegmentRun(r.text, r.lang, *span) for r, span in zip(runs, spans)] if mixed else None,
+        **_structure(block, kind),
     )
+
+
+def _structure(block: Block, kind: str) -> dict[str, Any]:
+    layout = block.layout
+    if kind == "heading":
+        return {"level": block.level}
+    if kind == "list_item":
+        return {"level": layout.depth, "ordered": layout.ordered}
+    if kind == "table" and layout.cells and not block.cuts:
+        return {"cells": list(layout.cells), "header": layout.header}
+    return {}
 
 
 def error_result(exc: BaseException, data: object, url: str | None = None, name: str | None = None) -> CleanResult:

@@ -6,6 +6,7 @@ import pickle
 
 from cleaner import Cleaner
 from cleaner.config import CleanerConfig
+from cleaner.document import Layout
 from cleaner.html import Pruned, page_metadata
 from cleaner.html.extract import Piece, _body_blocks, _headline_furniture
 from cleaner.html.parse import _parse
@@ -104,4 +105,14 @@ def test_body_blocks_are_pieces_with_kind_and_level():
     body = etree.fromstring("<body><head rend='h3'>Budget</head><p>Text.</p><list><item>One</item></list>"
                             "<table><row><cell>a</cell><cell>b</cell></row></table><graphic/></body>")
     assert list(_body_blocks(body)) == [
-        Piece("Budget", "heading", 3), Piece("Text."), Piece("One", "list_item"), Piece("a | b", "table")]
+        Piece("Budget", "heading", 3), Piece("Text."), Piece("One", "list_item", layout=Layout(depth=1)),
+        Piece("a | b", "table", layout=Layout(cells=("a", "b")))]
+
+
+def test_nested_list_items_come_once_with_their_depth():
+    from lxml import etree
+
+    body = etree.fromstring("<body><list rend='ol'><item>Parent<list rend='ul'><item>Child</item></list> tail</item>"
+                            "<item>Second</item></list></body>")
+    assert [(p.text, p.layout.depth, p.layout.ordered) for p in _body_blocks(body)] == [
+        ("Parent tail", 1, True), ("Child", 2, False), ("Second", 1, True)]

@@ -11,7 +11,7 @@ import regex
 from lxml import etree
 
 from ..config import HtmlConfig
-from ..document import Block, Document
+from ..document import NO_LAYOUT, Block, Document, Layout
 from ..errors import TooDeepError
 from ..rules import Rule
 from .metadata import page_metadata
@@ -33,7 +33,7 @@ FALLBACK_OPTIONS = {"fast": True, "favor_recall": True, "include_comments": Fals
 _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 _LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
 _HEADING = regex.compile(r"h([1-6])")
-_BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
+_BLOCK_KINDS = {"p": "paragraph", "quote": "quote"}
 
 
 @dataclass(slots=True)
@@ -43,6 +43,7 @@ class Piece:
     text: str
     kind: str = "paragraph"
     level: int = 0
+    layout: Layout = NO_LAYOUT
 
 
 def extract_html(doc: Document, context: Context) -> Document:
@@ -119,19 +120,47 @@ def _body_blocks(body: etree._Element) -> Iterator[Piece]:
     for element in body:
         tag = element.tag
         if tag == "list":
-            for item in element.iter("item"):
-                if text := _squash(item):
-                    yield Piece(text, "list_item")
+            yield from _list_items(element, 1)
         elif tag == "table":
             for row in element.iter("row"):
-                if text := " | ".join(t for cell in row if (t := _squash(cell))):
-                    yield Piece(text, "table")
+                cells = tuple(_squash(cell) for cell in row if cell.tag == "cell")
+                if text := " | ".join(filter(None, cells)):
+                    header = bool(cells) and all(cell.get("role") == "head" for cell in row if cell.tag == "cell")
+                    yield Piece(text, "table", layout=Layout(cells=cells, header=header))
+        elif tag == "code":
+            # Code keeps its lines and indentation: it is read as laid out.
+            if text := "".join(element.itertext()).strip("\n").rstrip():
+                yield Piece(text, "code")
         elif tag == "head":
             level = _HEADING.match(element.get("rend", "") or "")
             if text := _squash(element):
                 yield Piece(text, "heading", int(level.group(1)) if level else 2)
         elif tag != "graphic" and (text := _squash(element)):
             yield Piece(text, _BLOCK_KINDS.get(tag, "paragraph"))
+
+
+def _list_items(element: etree._Element, depth: int) -> Iterator[Piece]:
+    """A list's items with their nesting depth; an item's own text leaves out the lists inside it."""
+    ordered = element.get("rend") == "ol"
+    for item in element.iterchildren("item"):
+        nested = list(item.iterchildren("list"))
+        own = " ".join(_text_outside(item, nested).split())
+        if own:
+            yield Piece(own, "list_item", layout=Layout(depth=depth, ordered=ordered))
+        for inner in nested:
+            yield from _list_items(inner, depth + 1)
+
+
+def _text_outside(element: etree._Element, skipped: list[etree._Element]) -> str:
+    """``element``'s text without the text of the ``skipped`` children (their tails are kept)."""
+    if not skipped:
+        return _STRING(element)
+    parts = [element.text or ""]
+    for child in element:
+        if child not in skipped:
+            parts.append(_STRING(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule,
@@ -195,7 +224,8 @@ def _document(doc: Document, title: str | None, pieces: list[Piece], pruned: lis
         doc_title = Block(text=title, start=start, end=end, kind="title", level=1, group=0)
     for group, piece in enumerate(pieces, start=1):
         start, end = add(piece.text)
-        blocks.append(Block(text=piece.text, start=start, end=end, kind=piece.kind, level=piece.level, group=group))
+        blocks.append(Block(text=piece.text, start=start, end=end, kind=piece.kind, level=piece.level, group=group,
+                            layout=piece.layout))
     for group, item in enumerate(pruned, start=len(pieces) + 1):
         start, end = add(item.text)
         block = Block(text=item.text, start=start, end=end, kind="paragraph", group=group)
