@@ -246,7 +246,7 @@ def format_record(record: Record, result: CleanResult, fmt: str, with_metadata: 
     ``with_metadata`` puts the page's metadata before the text or Markdown, as YAML front matter.
     """
     if fmt in ARTICLE_FORMATS:
-        if result.error is not None:
+        if result.error is not None or result.skipped:
             return ""
         if fmt == "markdown":
             return result.to_markdown(with_metadata)

@@ -71,6 +71,10 @@ def add_cleaner_arguments(parser: argparse.ArgumentParser) -> None:
                         help="statistical language backend (default: py3langid)")
     parser.add_argument("--languages", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
                         metavar="xx,yy", help="only these languages (ISO 639-1) are answered where a script allows")
+    parser.add_argument("--target-language", "--target-languages", dest="target_languages",
+                        type=lambda v: [x.strip() for x in v.split(",") if x.strip()], metavar="xx,yy",
+                        help="pages in other languages come out with no text and a 'skipped' reason "
+                             "(as trafilatura's --target-language)")
 
 
 def add_field_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     try:
         cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
-                          languages=args.languages, max_bytes=args.max_bytes)
+                          languages=args.languages, target_languages=args.target_languages, max_bytes=args.max_bytes)
     except (CleanerError, ValueError) as exc:
         print(f"clean: {exc}", file=sys.stderr)
         return 2

@@ -146,6 +146,9 @@ class ResultConfig:
 
     # A first block longer than this is not taken for an untitled page's headline.
     title_max_chars: int = 200
+    # Pages whose language is not one of these come out with no text and a
+    # "skipped" reason (trafilatura's target_language); None keeps every page.
+    target_languages: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,9 @@ class CleanerConfig:
         out["rules"]["packs"] = [_describe(p) for p in self.rules.packs]
         backend = self.detect.backend
         out["detect"]["backend"] = backend if isinstance(backend, str) else getattr(backend, "name", type(backend).__name__)
-        out["detect"]["languages"] = list(self.detect.languages) if self.detect.languages is not None else None
+        for group, key in (("detect", "languages"), ("result", "target_languages")):
+            value = getattr(getattr(self, group), key)
+            out[group][key] = list(value) if value is not None else None
         return out
 
 
@@ -203,7 +208,7 @@ def _where(name: str) -> tuple[str, str]:
 
 def _normal(key: str, value: Any) -> Any:
     """Lists become tuples (the config stays hashable); languages sorted and deduplicated."""
-    if key == "languages":
+    if key in ("languages", "target_languages"):
         return tuple(sorted(set(value))) if value else None
     if key == "packs":
         return tuple(value)

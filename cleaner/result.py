@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .core import Context
 
 SCHEMA = "cleaner/1"
+SKIPPED = "skipped:"  # how the reason of a page left out on purpose begins
 _NOT_A_HEADLINE_END = regex.compile(r"[.,;:。，；：]\s*\Z")
 _DEPENDENCIES = ("trafilatura", "ftfy", "regex", "py3langid", "langdetect")
 
@@ -81,6 +82,11 @@ class CleanResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def skipped(self) -> bool:
+        """Left out on purpose (``target_languages``): no text, and a reason that says why."""
+        return self.reason is not None and self.reason.startswith(SKIPPED)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -156,7 +162,12 @@ def build_result(doc: Document, context: Context) -> CleanResult:
     segments += [_segment(b, b.kind) for b in body]
     text = "\n\n".join(b.clean for b in body)
     reason = None
-    if not text:
+    targets = context.config.result.target_languages
+    if targets is not None and text and doc.language not in targets:
+        # Skipped, not failed: the title and language say what the page was.
+        segments, text = [s for s in segments if s.kind == "title"], ""
+        reason = f"{SKIPPED} the page is in {doc.language}, not in {', '.join(targets)} (target_languages)"
+    elif not text:
         reason = doc.reason or (
             "no article: every block was removed as chrome" if doc.blocks else "no article: the page holds no text"
         )

@@ -92,3 +92,13 @@ def test_an_unknown_option_is_refused_by_name():
 
     with pytest.raises(TypeError, match="unknown cleaner option 'max_byte'"):
         Cleaner(max_byte=10)
+
+
+def test_a_page_outside_the_target_languages_is_skipped_with_a_reason():
+    skipped = clean(SEED, target_languages=["ru", "uk"])
+    assert skipped.ok and skipped.text == "" and skipped.language == "en"
+    assert skipped.reason == "skipped: the page is in en, not in ru, uk (target_languages)"
+    assert [s.kind for s in skipped.segments] == ["title"] and skipped.title == clean(SEED).title
+    kept = clean(SEED, target_languages=["en"])
+    assert kept.text == clean(SEED).text and kept.reason is None
+    assert skipped.skipped and not kept.skipped

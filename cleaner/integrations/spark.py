@@ -354,7 +354,8 @@ def main(argv: Sequence[str] | None = None, *, spark=None) -> int:
 
         # Packs are read here, on the driver, and travel to the executors as objects.
         options = {"rules": [load_pack(r) for r in args.rules], "builtin_rules": not args.no_builtin_rules,
-                   "detector": args.detector, "languages": args.languages}
+                   "detector": args.detector, "languages": args.languages,
+                   "target_languages": args.target_languages}
         Cleaner(**options)  # a bad pack fails now, not in every task
         if args.detector:
             make_backend(args.detector)  # its library is there (the default one is a dependency)
