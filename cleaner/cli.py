@@ -18,6 +18,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import partial
+from pathlib import Path
 
 from . import __name__ as _package
 from .batch import ARTICLE_FORMATS, Line, Output, clean_and_render, kind_of, parsed, read_inputs, to_output
@@ -42,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--with-metadata", action="store_true",
                         help="text and markdown: the title, author, date, site, url and language first, as YAML "
                              "front matter")
+    parser.add_argument("--input-dir", metavar="DIR",
+                        help="also every file under DIR, in name order (as trafilatura's --input-dir)")
     parser.add_argument("--input", choices=("auto", "page", "jsonl", "warc"), default="auto",
                         help="what the inputs are (default: by file name: .jsonl, .warc[.gz], else a page)")
     add_field_arguments(parser)
@@ -108,7 +111,10 @@ def _run(args: argparse.Namespace) -> int:
     except (CleanerError, ValueError) as exc:
         print(f"clean: {exc}", file=sys.stderr)
         return 2
-    names = args.files or ["-"]
+    names = args.files + _files_under(args.input_dir) if args.input_dir else args.files or ["-"]
+    if not names:
+        print(f"clean: {args.input_dir}: no files", file=sys.stderr)
+        return 2
     collections = any(kind_of(name, args.input) != "page" for name in names)  # JSON Lines or WARC
     fmt = args.format or ("jsonl" if collections else "text")
     batch = collections or len(names) > 1
@@ -160,6 +166,11 @@ def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt:
             yield to_output(record, result, fmt, keep, with_metadata)
         return
     yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep, with_metadata=with_metadata), records, jobs)
+
+
+def _files_under(folder: str) -> list[str]:
+    """Every file below ``folder``, in name order (hidden ones too: a crawl names files as it likes)."""
+    return sorted(str(path) for path in Path(folder).rglob("*") if path.is_file())
 
 
 def _with_url(records: Iterator[Record | Line], url: str | None) -> Iterator[Record | Line]:

@@ -97,3 +97,18 @@ def test_a_reader_that_goes_away_is_no_error():
     done = subprocess.run(command, shell=True, capture_output=True, cwd=ROOT, check=False)
     assert done.stdout == b'{\n  "schem'
     assert b"Traceback" not in done.stderr
+
+
+def test_input_dir_cleans_every_file_below_it_in_name_order(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "sub" / "a.html").write_bytes((ROOT / "fixtures" / "html" / "semantic_clean_en.html").read_bytes())
+    done = run("--input-dir", str(tmp_path), "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    inputs = [json.loads(line)["input"] for line in done.stdout.decode().splitlines()]
+    assert inputs == [str(tmp_path / "b.txt"), str(tmp_path / "sub" / "a.html")]
+
+
+def test_an_empty_input_dir_is_a_usage_error(tmp_path):
+    done = run("--input-dir", str(tmp_path))
+    assert done.returncode == 2 and b"no files" in done.stderr
