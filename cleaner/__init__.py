@@ -6,6 +6,8 @@
 'China and Russia coordinate on Japan, vow to uphold WWII outcomes'
 """
 
+import logging
+
 from .config import CleanerConfig
 from .core import Cleaner, clean, error_result
 from .detect import Backend, detect_language, language_runs
@@ -47,3 +49,6 @@ __all__ = [
     "language_runs",
     "load_pack",
 ]
+
+# Diagnostics go to the "cleaner" logger; silent unless the application configures logging.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

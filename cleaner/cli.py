@@ -13,6 +13,7 @@ record in JSON modes, a one-line message on stderr in text mode), 2 usage.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections import Counter
@@ -28,6 +29,8 @@ from .errors import CleanerError
 from .config import LoadConfig
 from .records import Fields, Record
 from .result import CleanResult
+
+log = logging.getLogger("cleaner")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"refuse inputs larger than N bytes (default {LoadConfig.max_bytes:,}; 0: no limit)")
     parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
     parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="say more on stderr: -v what was decided per page (encodings, fallbacks), -vv details")
+    parser.add_argument("-q", "--quiet", action="count", default=0,
+                        help="only failures on stderr: no progress bar or summary")
     parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")
     return parser
 
@@ -92,6 +99,22 @@ def fields_of(args: argparse.Namespace) -> Fields:
     return Fields(args.html_field, args.text_field, args.url_field, args.id_field)
 
 
+def configure_logging(verbosity: int) -> None:
+    """The library logs to the ``cleaner`` logger; the command shows it on stderr as ``clean: message``.
+
+    0 shows warnings and failures (and the summary, when shown), -1 failures only,
+    1 what was decided per page, 2 and more everything.
+    """
+    level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    if verbosity < -1:
+        level = logging.ERROR
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("clean: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(build_parser().parse_args(argv))
@@ -102,31 +125,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    configure_logging(args.verbose - args.quiet)
     if args.jobs is not None and args.jobs < 1:
-        print("clean: --jobs must be 1 or more", file=sys.stderr)
+        log.error("--jobs must be 1 or more")
         return 2
     try:
         cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
                           languages=args.languages, target_languages=args.target_languages, max_bytes=args.max_bytes)
     except (CleanerError, ValueError) as exc:
-        print(f"clean: {exc}", file=sys.stderr)
+        log.error("%s", exc)
         return 2
     names = args.files + _files_under(args.input_dir) if args.input_dir else args.files or ["-"]
     if not names:
-        print(f"clean: {args.input_dir}: no files", file=sys.stderr)
+        log.error("%s: no files", args.input_dir)
         return 2
     collections = any(kind_of(name, args.input) != "page" for name in names)  # JSON Lines or WARC
     fmt = args.format or ("jsonl" if collections else "text")
     batch = collections or len(names) > 1
     jobs = args.jobs or ((os.cpu_count() or 1) if batch and not args.debug else 1)
     records = _with_url(read_inputs(names, args.input, fields_of(args), lazy=jobs > 1), args.url)
-    show = args.progress or sys.stderr.isatty()
+    show = (args.progress or sys.stderr.isatty()) and not args.quiet
     report: list[tuple[str, CleanResult]] | None = None
     if args.report:
         try:  # a report that cannot be written fails before any work, not after
             open(args.report, "w", encoding="utf-8").close()
         except OSError as exc:
-            print(f"clean: {args.report}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+            log.error("%s: cannot write the report: %s", args.report, exc.strerror or exc)
             return 2
         report = []
     errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
@@ -138,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
             if report is not None:
                 report.append((item.source, item.result))
             if item.error and fmt in ARTICLE_FORMATS:
-                print(f"clean: {item.error}", file=sys.stderr)
+                log.error("%s", item.error)
             else:
                 (errors if item.error and errors else sys.stdout).write(item.formatted)
     finally:

@@ -10,6 +10,7 @@ chrome in mojibake or with a zero-width space inside is still chrome.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .rules import RulePack, RuleSet, apply_rules, builtin_packs, load_pack
 __all__ = ["STAGES", "Cleaner", "Context", "clean", "error_result", "versions"]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class Cleaner:
                 raise InputError(record.error)
             return self.clean(record.data, record.url, headers=record.headers, name=record.source or None)
         except Exception as exc:  # noqa: BLE001 - in a batch nothing is lost, not even to a bug
+            log.debug("%s: %s: %s", record.source or record.url or "<input>", type(exc).__name__, exc)
             return error_result(exc, record.data, record.url, record.source or None)
 
     def clean_many(self, records: Iterable[Any], jobs: int = 1, chunk: int = 32) -> Iterator[CleanResult]:

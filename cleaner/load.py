@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ _HTML_START = regex.compile(
     regex.I | regex.S,
 )
 _HTML_TAGS = regex.compile(r"</?(?:p|div|span|a|br|h[1-6]|li|article|section|figure|img)\b[^>]*>", regex.I)
+log = logging.getLogger(__name__)
 _SNIFF = 4096  # how much of a page is read to tell HTML from text and binary data
 
 # Magic numbers of formats a crawler drags in that are never pages.
@@ -134,6 +136,7 @@ def _decode(raw: bytes, headers: Mapping[str, str] | None, name: str) -> tuple[s
         return str(best), _canonical(best.encoding), "detected"
     # No one encoding fits: pages glued from parts in different encodings, or
     # UTF-8 with a few broken bytes.  Each line is decoded on its own.
+    log.info("%s: no single encoding fits the bytes; decoded line by line", name)
     return "\n".join(_decode_line(line) for line in raw.split(b"\n")), "mixed", "per-line"
 
 

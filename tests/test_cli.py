@@ -112,3 +112,28 @@ def test_input_dir_cleans_every_file_below_it_in_name_order(tmp_path):
 def test_an_empty_input_dir_is_a_usage_error(tmp_path):
     done = run("--input-dir", str(tmp_path))
     assert done.returncode == 2 and b"no files" in done.stderr
+
+
+def test_verbose_says_what_was_decided_and_quiet_says_only_failures(tmp_path):
+    mixed = tmp_path / "mixed.txt"  # UTF-8 and windows-1251 lines on one page
+    mixed.write_bytes("Заголовок\n\ncafé ok\n\n".encode("utf-8") + "Привет мир и всем привет\n".encode("cp1251"))
+    missing = tmp_path / "missing.html"
+    verbose = run("-v", str(mixed))
+    assert verbose.returncode == 0
+    assert f"clean: {mixed}: no single encoding fits the bytes; decoded line by line".encode() in verbose.stderr
+    assert run(str(mixed)).stderr == b""
+    quiet = run("-q", "--progress", str(mixed), str(missing))
+    assert quiet.returncode == 1
+    assert quiet.stderr.decode().splitlines() == [f"clean: {missing}: cannot read: No such file or directory"]
+
+
+def test_the_library_logs_to_the_cleaner_logger_only_when_asked(caplog):
+    import logging
+
+    from cleaner import Cleaner
+
+    with caplog.at_level(logging.DEBUG, logger="cleaner"):
+        result = Cleaner().clean_record({"html": "   ", "url": "https://example.org/empty"})
+    assert result.error is not None
+    assert [(r.name, r.levelname) for r in caplog.records] == [("cleaner.core", "DEBUG")]
+    assert "https://example.org/empty: EmptyInputError" in caplog.records[0].getMessage()

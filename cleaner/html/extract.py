@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +36,8 @@ _LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by ta
 _HEADING = regex.compile(r"h([1-6])")
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote"}
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(slots=True)
 class Piece:
@@ -59,6 +62,7 @@ def extract_html(doc: Document, context: Context) -> Document:
     settings, fallback = _extractors()
     extracted = trafilatura.bare_extraction(source, options=settings)
     if extracted is None or extracted.body is None or _missed_text(extracted.body, tree, html):
+        log.info("%s: fast extraction found no structure or missed text; recall mode", loaded.name)
         extracted = trafilatura.bare_extraction(source, options=fallback) or extracted
     pieces: list[Piece] = []
     metadata: dict[str, str] = {}
