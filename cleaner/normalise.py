@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import regex
 
 from .document import Block, Document
-from .repair import ODD_SPACES, any_of, apply_steps, repair_text
+from .repair import ODD_SPACES, Steps, any_of, apply_steps, repair_text
 
 if TYPE_CHECKING:
     from .core import Context
 
 # Tidying, made on what the rules kept: one line, one kind of space.
-TIDY_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
+TIDY_STEPS: Steps = (
     ("join_lines", regex.compile(r"[ \t]*(?:\r\n|[\n\r\u2028\u2029\x85\x0b\x0c])[ \t]*"), " "),
     ("unify_spaces", ODD_SPACES, " "),
     ("collapse_spaces", regex.compile(r" {2,}"), " "),

@@ -99,7 +99,7 @@ def _mapping_record(obj: Mapping[str, Any], position: int, source: str, fields: 
     url = url if isinstance(url, str) else None
     raw_headers = obj.get(fields.headers) if fields.headers else None
     taken = {fields.html, fields.text, fields.url, fields.id}
-    if isinstance(raw_headers, Mapping):
+    if fields.headers and isinstance(raw_headers, Mapping):
         taken.add(fields.headers)
     rest = {k: v for k, v in obj.items() if k not in taken}
     source = source or url or ""

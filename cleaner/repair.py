@@ -36,7 +36,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 # Character repairs, made before the rules read a block: ftfy, then what no
 # reader sees.  Zero-width joiners (U+200C, U+200D) stay: Persian, Indic
 # scripts and emoji need them.
-REPAIR_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
+Steps = tuple[tuple[str, "regex.Pattern[str]", str], ...]  # (name, what it finds, what replaces it)
+REPAIR_STEPS: Steps = (
     ("remove_soft_hyphens", regex.compile("\u00ad"), ""),
     ("remove_invisible", regex.compile("[\u200b\u2060\ufeff\u180e]"), ""),
     ("remove_control_chars", regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"), ""),
@@ -44,7 +45,7 @@ REPAIR_STEPS: tuple[tuple[str, regex.Pattern, str], ...] = (
 ODD_SPACES = regex.compile(r"[^\S\n\r ]")  # white space other than a space or a line end
 
 
-def _ftfy_would_act() -> re.Pattern:
+def _ftfy_would_act() -> re.Pattern[str]:
     """A character ftfy can act on: without one, ftfy (our settings) returns text unchanged.
 
     Mojibake is found by `ftfy.badness`, whose every pattern needs a character
@@ -95,11 +96,13 @@ def _ftfy(text: str, fixes: Counter[str]) -> str:
     return fixed
 
 
-def any_of(steps) -> regex.Pattern:
+def any_of(steps: Steps) -> regex.Pattern[str]:
+    """One pattern that finds what any of the steps would change."""
     return regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in steps))
 
 
-def apply_steps(steps, needed: regex.Pattern, text: str, fixes: Counter[str]) -> str:
+def apply_steps(steps: Steps, needed: regex.Pattern[str], text: str, fixes: Counter[str]) -> str:
+    """Each step in turn where ``needed`` finds something, counting the changes by step name."""
     if not needed.search(text):
         return text
     for name, pattern, replacement in steps:

@@ -12,11 +12,14 @@ settings, so trafilatura takes it as it is instead of parsing the page again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import regex
 from lxml import etree, html
 
 # As trafilatura.utils.HTML_PARSER.
-TRAFILATURA_PARSER = {"collect_ids": False, "default_doctype": False, "encoding": "utf-8",
+TRAFILATURA_PARSER: dict[str, Any] = {"collect_ids": False, "default_doctype": False, "encoding": "utf-8",
                       "remove_comments": True, "remove_pis": True}
 
 
@@ -95,7 +98,8 @@ def nesting_depth(page: str) -> int:
 
 # --- element helpers ------------------------------------------------------------
 
-_STRING = etree.XPath("string()")  # an element's whole text, in C
+# An element's whole text, in C (an XPath string result is a str).
+_STRING: Callable[[etree._Element], str] = etree.XPath("string()")  # type: ignore[assignment]
 _WORD_CHARS = regex.compile(r"\w")
 
 

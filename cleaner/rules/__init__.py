@@ -59,7 +59,7 @@ class RuleSet:
         self.match_phrase = self.phrases.match_phrase
         self.may_be_phrase = self.phrases.may_be_phrase
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[RuleSet], tuple[Sequence[RulePack], RulesConfig, int]]:
         return RuleSet, (self.packs, self.config, self.article_min_letters)
 
     def markup(self, rule_id: str) -> Rule:

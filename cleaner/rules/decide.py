@@ -49,7 +49,7 @@ def judge_blocks(doc: Document, rules: RuleSet) -> None:
                 section_end = index + _section_length(doc, index, strongest.action.until_heading,
                                                       rules.article_min_letters)
                 section_rule = strongest
-        elif index <= section_end:
+        elif section_rule is not None and index <= section_end:
             # Inside a chrome section: what no rule of its own claims goes with the heading.
             drop(block, section_rule)
         else:
@@ -169,7 +169,7 @@ def _span_language(block: Block, start: int, end: int) -> str:
         overlap = min(run.end, end) - max(run.start, start)
         if overlap > 0 and run.lang != UNDETERMINED:
             weights[run.lang] = weights.get(run.lang, 0) + overlap
-    return max(weights, key=weights.get) if weights else UNDETERMINED
+    return max(weights, key=weights.__getitem__) if weights else UNDETERMINED
 
 
 def _section_length(doc: Document, index: int, until_heading: bool, min_letters: int) -> int:
