@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 UNDETERMINED = "und"
 
@@ -58,6 +59,7 @@ class Removal:
     start: int
     end: int
     action: str
+    evidence: str | None = None  # a learned site rule's evidence (`Rule.evidence_text`); None for written rules
 
 
 @dataclass
@@ -154,6 +156,7 @@ class Document:
     metadata: dict[str, str] = field(default_factory=dict)
     reason: str | None = None  # why there is no article, when there is none
     fixes: Counter[str] = field(default_factory=Counter)  # repair and tidy steps that changed something
+    site_pack: Any = None  # the learned pack of the page's host that the rules applied (`cleaner.sites`)
 
     def all_blocks(self) -> list[Block]:
         """The body's blocks and the title's, which the character stages treat alike."""

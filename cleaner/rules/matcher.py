@@ -72,7 +72,7 @@ class Hit:
         block.cuts.append((self.start, self.end))
         start, end = (block.start, block.end) if block.repaired else (block.start + self.start, block.start + self.end)
         block.removals.append(Removal(block.text[self.start:self.end], self.rule.name, category or self.rule.category,
-                                      self.lang, start, end, action or self.rule.action))
+                                      self.lang, start, end, action or self.rule.action, self.rule.evidence_text))
 
 
 class Gate:

@@ -1,0 +1,106 @@
+"""Applying learned site packs: each page gets the pack of its host, after the shipped rules.
+
+A host's pack is compiled once into a small `RuleSet` of its own, cached: the
+big one of the shipped packs is never compiled again.  A learned rule drops a
+block only when the whole block is its phrases, and never the page's own
+headline: the teaser of a story on other pages is chrome there, not on the
+story's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..config import CleanerConfig
+from ..document import Document
+from ..errors import RulePackError
+from ..rules import RulePack, RuleSet, load_pack, phrase_key
+from .page import host_of
+
+if TYPE_CHECKING:
+    from ..core import Context
+
+
+class SitePacks:
+    """Learned packs by host, each compiled on first use.
+
+    Built from a folder of packs (every ``*.toml`` in it, each with a ``host``),
+    or from `RulePack` / `cleaner.sites.SitePack` objects.
+    """
+
+    def __init__(self, source: Any, config: CleanerConfig = CleanerConfig()) -> None:
+        self.config = config
+        self.packs: dict[str, RulePack] = {}
+        for pack in _packs_of(source):
+            if not pack.host:
+                raise RulePackError(f"{pack.source}: a site pack needs a host in its [pack] table")
+            if pack.host in self.packs:
+                raise RulePackError(f"{pack.source}: a second pack for host {pack.host} "
+                                    f"(the first is {self.packs[pack.host].source})")
+            self.packs[pack.host] = pack
+        # A learned block may be longer than the shipped packs' phrases (a disclaimer).
+        self._rules_config = replace(config.rules, whole_block_max_chars=max(
+            config.rules.whole_block_max_chars, config.sites.max_chars))
+        self._compiled: dict[str, RuleSet] = {}
+
+    def __len__(self) -> int:
+        return len(self.packs)
+
+    def for_url(self, url: str | None) -> RuleSet | None:
+        """The compiled pack of the host of ``url``, or None."""
+        host = host_of(url)
+        if host is None or host not in self.packs:
+            return None
+        rules = self._compiled.get(host)
+        if rules is None:
+            rules = self._compiled[host] = RuleSet([self.packs[host]], self._rules_config,
+                                                   self.config.detect.article_min_letters)
+        return rules
+
+
+def apply_site_rules(doc: Document, context: Context) -> Document:
+    """Stage 5b: the page's host pack drops whole blocks that are the site's own chrome.
+
+    Reads blocks, the title and the page's address (the caller's, else the
+    canonical one); writes verdicts and ``site_pack``.  Without site packs, nothing.
+    """
+    sites = context.sites
+    if sites is None:
+        return doc
+    rules = sites.for_url(doc.input.url) or sites.for_url(doc.metadata.get("url"))
+    if rules is None:
+        return doc
+    doc.site_pack = rules.packs[0]
+    phrases = rules.phrases
+    own = phrase_key(doc.title.text) if doc.title is not None else None
+    first = True
+    for block in doc.blocks:
+        if block.dropped:
+            continue
+        hits = phrases.whole(block.text)
+        # The page's own headline stays, wherever else it is a teaser: the title, or a
+        # text page's first line when the rule says it is a headline somewhere.
+        if hits and not _own_headline(block.text, own, first, hits):
+            for hit in hits:
+                hit.remove_from(block)
+            block.dropped = True
+        first = False
+    return doc
+
+
+def _own_headline(text: str, own: str | None, first: bool, hits: list) -> bool:
+    if own is not None:
+        return phrase_key(text) == own
+    return first and any(dict(hit.rule.evidence).get("headline") for hit in hits)
+
+
+def _packs_of(source: Any) -> Iterable[RulePack]:
+    if isinstance(source, (str, Path)):
+        folder = Path(source)
+        if not folder.is_dir():
+            raise RulePackError(f"{folder}: not a folder of site packs")
+        return [load_pack(path) for path in sorted(folder.glob("*.toml"))]
+    return [item if isinstance(item, RulePack) else item.pack() for item in source]
