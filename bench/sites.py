@@ -8,8 +8,9 @@ here, in each site's language (a tagline, an app promo, an editor's note,
 tips to the newsroom, a disclaimer, a "most read" box of other stories):
 strings no shipped pack lists.  The traps of issue #16 are in the crawl:
 
-- the "most read" box holds other stories' headlines: teasers there, the
-  headline on the story's own page (it must stay there);
+- the "most read" box holds three stories' headlines on every page, and a
+  "read next" link one other story's: teasers there, the headline on the
+  story's own page (it must stay there);
 - one story is served at three addresses (print and app copies);
 - a site quotes its own tagline inside an article's running text;
 - a small site (three pages) whose stories share a background paragraph.
@@ -158,17 +159,21 @@ def build_site(site: Site) -> list[Page]:
     top = [headline for _, headline, _ in stories[:3]]  # the "most read" box: the first three stories
     pages = []
     for index, (url, headline, paragraphs) in enumerate(stories):
+        following = stories[(index + 1) % len(stories)][1]  # "read next": one other story, a new one on each page
         addresses = [url] + ([f"{url}?print=1", url.replace(f"https://{site.host}/", f"https://{site.host}/app/")]
                              if index == 0 else [])
         for address in addresses[:site.copies if index == 0 else 1]:
-            pages.append(_page(site, address, headline, paragraphs, top, rng))
+            pages.append(_page(site, address, headline, paragraphs, top, rng, following))
     return pages
 
 
-def _page(site: Site, url: str, headline: str, paragraphs: list[str], top: list[str], rng: random.Random) -> Page:
+def _page(site: Site, url: str, headline: str, paragraphs: list[str], top: list[str], rng: random.Random,
+          following: str | None = None) -> Page:
     c = {k: html.escape(v) for k, v in site.chrome.items()}
     e = html.escape
     teasers = [t for t in top if t != headline] if c["most_read"] else []
+    if following and following != headline and c["most_read"]:
+        teasers.append(following)
     chrome = [v for k, v in site.chrome.items() if v and k != "most_read"] + teasers
     body = [f"<p>{e(p)}</p>" for p in paragraphs]
     if c["promo"]:
@@ -183,6 +188,8 @@ def _page(site: Site, url: str, headline: str, paragraphs: list[str], top: list[
     if teasers:
         items = "".join(f"<li><a href=\"/t{i}\">{e(t)}</a></li>" for i, t in enumerate(top))
         box = f"<aside class=\"popular\"><h3>{c['most_read']}</h3><ol>{items}</ol></aside>"
+        if following and following != headline:
+            box += f"<div class=\"next\"><a href=\"/next\">{e(following)}</a></div>"
     footer = f"<footer><p>{c['disclaimer']}</p><p><a href=\"/about\">{e(site.nav[0])}</a></p></footer>" \
         if c["disclaimer"] else "<footer></footer>"
     title = f"<title>{e(headline)} | {e(site.host)}</title>"

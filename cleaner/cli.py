@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-bytes", type=int, default=LoadConfig.max_bytes, metavar="N",
                         help=f"refuse inputs larger than N bytes (default {LoadConfig.max_bytes:,}; 0: no limit)")
     parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
+    add_site_arguments(parser)
     parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
     parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")
     return parser
@@ -69,6 +70,16 @@ def add_cleaner_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="xx,yy", help="only these languages (ISO 639-1) are answered where a script allows")
 
 
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """Learned site packs (`cleaner.sites`): apply a folder of them, or learn from the inputs first."""
+    parser.add_argument("--site-packs", metavar="DIR",
+                        help="apply the learned pack of each page's host from DIR (see `clean learn`); "
+                             "with --learn-sites, write the learned packs there")
+    parser.add_argument("--learn-sites", action="store_true",
+                        help="learn each site's own chrome from the input files, then clean them (two passes: "
+                             "files only, not stdin)")
+
+
 def add_field_arguments(parser: argparse.ArgumentParser) -> None:
     """Where JSON Lines records keep their page, address and id; shared with the Spark job."""
     parser.add_argument("--html-field", default="html", help="JSON Lines field with the HTML (default: html)")
@@ -82,7 +93,12 @@ def fields_of(args: argparse.Namespace) -> Fields:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv[:1] == ["learn"]:
+            from .learn_cli import learn_main
+
+            return learn_main(argv[1:])
         return _run(build_parser().parse_args(argv))
     except BrokenPipeError:
         # The reader went away (`clean … | head`): stop quietly, as filters do.
@@ -94,13 +110,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("clean: --jobs must be 1 or more", file=sys.stderr)
         return 2
+    names = args.files or ["-"]
     try:
+        site_packs = _site_packs(args, names)
         cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
-                          languages=args.languages, max_bytes=args.max_bytes)
-    except (CleanerError, ValueError) as exc:
+                          languages=args.languages, max_bytes=args.max_bytes, site_packs=site_packs)
+    except (CleanerError, ValueError, OSError) as exc:
         print(f"clean: {exc}", file=sys.stderr)
         return 2
-    names = args.files or ["-"]
     collections = any(kind_of(name, args.input) != "page" for name in names)  # JSON Lines or WARC
     fmt = args.format or ("jsonl" if collections else "text")
     batch = collections or len(names) > 1
@@ -136,6 +153,23 @@ def _run(args: argparse.Namespace) -> int:
     if show:
         print(f"clean: {tally}", file=sys.stderr)
     return 1 if tally.failed else 0
+
+
+def _site_packs(args: argparse.Namespace, names: list[str]):
+    """The site packs to apply: a folder, or (``--learn-sites``) what the input files teach, learned first."""
+    if not args.learn_sites:
+        return args.site_packs
+    if "-" in names:
+        raise CleanerError("--learn-sites reads the inputs twice (learn, then clean) and cannot read stdin twice: "
+                           "give the crawl as files, or run `clean learn FILES --out DIR` and `--site-packs DIR`")
+    from .learn_cli import learn_from
+
+    packs = learn_from(names, args.input, fields_of(args), max_bytes=args.max_bytes, languages=args.languages)
+    if args.site_packs:
+        from .sites import write_packs
+
+        write_packs(packs, args.site_packs)
+    return packs
 
 
 def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool):

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import CleanerConfig
-from ..document import Document
+from ..document import Block, Document
 from ..errors import RulePackError
 from ..rules import RulePack, RuleSet, load_pack, phrase_key
+from ..rules.matcher import Hit
 from .page import host_of
 
 if TYPE_CHECKING:
@@ -81,9 +82,7 @@ def apply_site_rules(doc: Document, context: Context) -> Document:
         if block.dropped:
             continue
         hits = phrases.whole(block.text)
-        # The page's own headline stays, wherever else it is a teaser: the title, or a
-        # text page's first line when the rule says it is a headline somewhere.
-        if hits and not _own_headline(block.text, own, first, hits):
+        if hits and not _own_headline(block, own, first, hits):
             for hit in hits:
                 hit.remove_from(block)
             block.dropped = True
@@ -91,10 +90,21 @@ def apply_site_rules(doc: Document, context: Context) -> Document:
     return doc
 
 
-def _own_headline(text: str, own: str | None, first: bool, hits: list) -> bool:
-    if own is not None:
-        return phrase_key(text) == own
-    return first and any(dict(hit.rule.evidence).get("headline") for hit in hits)
+def _own_headline(block: Block, own: str | None, first: bool, hits: list[Hit]) -> bool:
+    """Whether ``block`` is the page's own headline, which stays wherever else it is a teaser.
+
+    The title itself; and, for a rule learned from a headline, a block the
+    title holds ("Headline" in "Headline | Site"), a top-level heading, or a
+    text page's first line.
+    """
+    key = phrase_key(block.text)
+    if key == own:
+        return True
+    if not any(dict(hit.rule.evidence).get("headline") for hit in hits):
+        return False
+    if own is not None and key in own:
+        return True
+    return (block.kind == "heading" and block.level == 1) or (own is None and first)
 
 
 def _packs_of(source: Any) -> Iterable[RulePack]:

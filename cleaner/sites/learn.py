@@ -5,7 +5,7 @@ integers: the digests of its blocks.  At the end of the crawl:
 
 1. pages that share an address (their own or the canonical one) are one article;
 2. a block on at least ``min_seen`` and ``min_share`` of the host's articles is
-   a candidate;
+   a candidate, and so is a page's headline seen on another article's page (a teaser);
 3. pages that share a long block which is no candidate are one article too (a
    print or AMP copy, the same story at two addresses): its paragraphs are not
    votes for themselves.  Steps 2 and 3 repeat until no article merges.
@@ -75,8 +75,7 @@ class HostGroup:
             if known is None or text < known:
                 self.texts[d] = text
             self.where.setdefault(d, Counter())[where] += 1
-        if page.headline:
-            self.headlines.add(digest(page.headline))
+        self.headlines.update(digest(headline) for headline in page.headlines)
         self.pages.append((page.addresses, frozenset(blocks), frozenset(long_blocks)))
 
     def learn(self) -> tuple[int, list[Learned]]:
@@ -91,7 +90,8 @@ class HostGroup:
             counts = self._counts(articles)
             total = articles.count
             need = max(config.min_seen, math.ceil(config.min_share * total))
-            candidates = {d for d, n in counts.items() if n >= need}
+            # A story's headline on another story's page is a teaser there, however few pages show it.
+            candidates = {d for d, n in counts.items() if n >= need or (n >= 2 and d in self.headlines)}
             merged = False
             by_block: dict[int, int] = {}
             for index, (_, _, long_blocks) in enumerate(self.pages):

@@ -43,6 +43,10 @@ class SitePack:
     toml: str
 
     @property
+    def id(self) -> str:
+        return pack_id(self.host)
+
+    @property
     def file_name(self) -> str:
         return f"{self.host}.toml"
 

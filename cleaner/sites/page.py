@@ -8,8 +8,8 @@ trafilatura or the language detector: learning must cost less than cleaning.
 
 >>> page = read_page({"url": "https://www.example.org/a?utm_source=x",
 ...                   "html": "<html><body><h1>Budget passed</h1><footer><p>Tips: news@example.org</p></footer></body></html>"})
->>> page.host, page.addresses, page.headline
-('example.org', ('example.org/a',), 'budget passed')
+>>> page.host, page.addresses, page.headlines
+('example.org', ('example.org/a',), ('budget passed',))
 >>> page.blocks
 [('Budget passed', 'h1'), ('Tips: news@example.org', 'footer/p')]
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import regex
 from lxml import etree
 
 from ..config import LoadConfig
@@ -34,14 +35,17 @@ _SKIP = frozenset({"head", "title", "script", "style", "noscript", "template", "
 # Query parameters that say who sent the reader or how the page is shown, not which page: the same article.
 _TRACKING = ("utm_", "fbclid", "gclid", "yclid", "mc_", "ref", "from", "share", "print", "amp", "output", "view")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href|//meta[@property='og:url']/@content")
-_HEADLINE = etree.XPath("(//meta[@property='og:title']/@content|//h1)[1]|//title")
+# Where a page names its headline, most telling first (an XPath union would come in page order).
+# "Headline | Site", "Headline - Site": a <title> names the site after the headline.
+_SITE_SUFFIX = regex.compile(r"\s+[|\-–—·:]\s+")
+_HEADLINES = (etree.XPath("//meta[@property='og:title']/@content"), etree.XPath("//h1"), etree.XPath("//title"))
 
 
 @dataclass(frozen=True)
 class Page:
     host: str | None  # None: no address, so no site to learn for
     addresses: tuple[str, ...]  # the page's own address and its canonical one, normalised
-    headline: str  # phrase key of its headline ("" when none)
+    headlines: tuple[str, ...]  # phrase keys of the ways it names its headline (og:title, h1, <title> and its first part)
     blocks: list[tuple[str, str]]  # (text, where), page order
 
 
@@ -88,25 +92,30 @@ def read_page(item: object, load: LoadConfig = LoadConfig()) -> Page:
     host = host_of(record.url)
     addresses = [address_key(record.url)] if record.url else []
     if record.error or record.data is None:
-        return Page(host, tuple(a for a in addresses if a), "", [])
+        return Page(host, tuple(a for a in addresses if a), (), [])
     loaded = decode(record.data, headers=record.headers, name=record.source or record.url or "<input>", config=load)
     if loaded.kind == "text":
         lines = [" ".join(line.split()) for line in loaded.text.splitlines()]
         blocks = [(line, "line") for line in lines if line]
-        headline = phrase_key(blocks[0][0]) if blocks else ""
-        return Page(host, tuple(a for a in addresses if a), headline, blocks)
+        headlines = (phrase_key(blocks[0][0]),) if blocks else ()
+        return Page(host, tuple(a for a in addresses if a), headlines, blocks)
     tree = _parse(loaded.text)
     if tree is None:
-        return Page(host, tuple(a for a in addresses if a), "", [])
+        return Page(host, tuple(a for a in addresses if a), (), [])
     for canonical in _CANONICAL(tree):
+        if host is None:  # a saved page without its address: the one it declares
+            host = host_of(canonical)
         if host_of(canonical) == host:  # a canonical address on another site names no copy here
             addresses.append(address_key(canonical))
-    found = _HEADLINE(tree)
-    headline = phrase_key(found[0] if isinstance(found[0], str) else _STRING(found[0])) if found else ""
+    headlines = set()
+    for xpath in _HEADLINES:
+        if found := xpath(tree):
+            name = phrase_key(found[0] if isinstance(found[0], str) else _STRING(found[0]))
+            headlines.update((name, _SITE_SUFFIX.split(name, 1)[0]))
     _strip_code(tree)
     body = tree.find("body")
     blocks = list(_blocks(body)) if body is not None else []
-    return Page(host, tuple(sorted({a for a in addresses if a})), headline, blocks)
+    return Page(host, tuple(sorted({a for a in addresses if a})), tuple(sorted(h for h in headlines if h)), blocks)
 
 
 def _blocks(body: etree._Element):
