@@ -160,10 +160,13 @@ class SitesConfig:
     # Blocks longer than this are article paragraphs, never learned (a long
     # disclaimer under every article is still shorter).
     max_chars: int = 600
-    # Two pages that share a block at least this long (not site chrome) carry the
-    # same article (a print or AMP copy, tracking parameters): one article, not
-    # two votes for its paragraphs.
-    same_article_chars: int = 200
+    # Blocks at least this long tell an article's copies apart: two pages that share
+    # two of them, found on exactly those few pages, carry the same story.  A
+    # sentence of news prose is longer; a headline, a menu line or a byline shorter.
+    same_article_chars: int = 80
+    # A key (address, headline) or block on more pages than this (or than half of
+    # the host's) joins none: no story has that many copies, a site-wide one names the site.
+    max_copies: int = 8
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@
 Per host, every page is read once (`cleaner.sites.page`) and kept as small
 integers: the digests of its blocks.  At the end of the crawl:
 
-1. pages that share an address (their own or the canonical one) are one article;
-2. a block on at least ``min_seen`` and ``min_share`` of the host's articles is
-   a candidate, and so is a page's headline seen on another article's page (a teaser);
-3. pages that share a long block which is no candidate are one article too (a
+1. pages that share an address (their own or the canonical one), a headline,
+   or two long blocks found on exactly the same few pages are one article (a
    print or AMP copy, the same story at two addresses): its paragraphs are not
-   votes for themselves.  Steps 2 and 3 repeat until no article merges.
+   votes for themselves;
+2. a block on at least ``min_seen`` and ``min_share`` of the host's articles is
+   learned, and so is a page's headline seen on another article's page (a teaser).
 
 A host with fewer than ``min_articles`` articles learns nothing.  Everything is
 counted as sets, and every tie is broken by the text, so the same pages in any
@@ -54,7 +54,8 @@ class HostGroup:
 
     host: str
     config: SitesConfig = field(default_factory=SitesConfig)
-    pages: list[tuple[tuple[str, ...], frozenset[int], frozenset[int]]] = field(default_factory=list)
+    # Per page: the keys that name its article (addresses, headline digests), its blocks' digests, its long ones'.
+    pages: list[tuple[tuple[object, ...], frozenset[int], frozenset[int]]] = field(default_factory=list)
     texts: dict[int, str] = field(default_factory=dict)  # digest -> its display text (the least, for ties)
     where: dict[int, Counter[str]] = field(default_factory=dict)
     headlines: set[int] = field(default_factory=set)
@@ -75,39 +76,55 @@ class HostGroup:
             if known is None or text < known:
                 self.texts[d] = text
             self.where.setdefault(d, Counter())[where] += 1
-        self.headlines.update(digest(headline) for headline in page.headlines)
-        self.pages.append((page.addresses, frozenset(blocks), frozenset(long_blocks)))
+        named = {digest(headline) for headline in page.headlines}
+        self.headlines.update(named)
+        keys = tuple(page.addresses) + tuple(sorted(named))  # what names the page's article
+        self.pages.append((keys, frozenset(blocks), frozenset(long_blocks)))
 
     def learn(self) -> tuple[int, list[Learned]]:
         """(distinct articles, the blocks learned), most seen first, then by text."""
         config = self.config
-        articles = _Articles(len(self.pages))
-        by_address: dict[str, int] = {}
-        for index, (addresses, _, _) in enumerate(self.pages):
-            for address in addresses:
-                articles.union(by_address.setdefault(address, index), index)
-        while True:
-            counts = self._counts(articles)
-            total = articles.count
-            need = max(config.min_seen, math.ceil(config.min_share * total))
-            # A story's headline on another story's page is a teaser there, however few pages show it.
-            candidates = {d for d, n in counts.items() if n >= need or (n >= 2 and d in self.headlines)}
-            merged = False
-            by_block: dict[int, int] = {}
-            for index, (_, _, long_blocks) in enumerate(self.pages):
-                for d in long_blocks - candidates:
-                    merged |= articles.union(by_block.setdefault(d, index), index)
-            if not merged:
-                break
+        articles = self._articles()
+        counts = self._counts(articles)
+        total = articles.count
         if total < config.min_articles:
             return total, []
+        need = max(config.min_seen, math.ceil(config.min_share * total))
+        # A story's headline on another story's page is a teaser there, however few pages show it.
         learned = [
-            Learned(self.texts[d], phrase_key(self.texts[d]), counts[d], total, _most_common(self.where[d]),
-                    d in self.headlines)
-            for d in candidates
+            Learned(self.texts[d], phrase_key(self.texts[d]), n, total, _most_common(self.where[d]), d in self.headlines)
+            for d, n in counts.items() if n >= need or (n >= 2 and d in self.headlines)
         ]
         learned.sort(key=lambda item: (-item.seen, item.key, item.text))
         return total, learned
+
+    def _articles(self) -> _Articles:
+        """Pages joined into articles: those that share an address or a headline, and those that
+        share two long blocks seen on exactly the same pages (a print or app copy of a story).
+
+        What a few pages share may name one story; what many share names the site
+        (a canonical address set to the home page, a site-wide <title>, the chrome
+        itself): a key or block on more than ``max_copies`` pages, or on more than
+        half of them, joins none.
+        """
+        articles = _Articles(len(self.pages))
+        limit = min(self.config.max_copies, len(self.pages) // 2)
+        holders: dict[object, list[int]] = {}
+        for index, (keys, _, _) in enumerate(self.pages):
+            for key in keys:
+                holders.setdefault(key, []).append(index)
+        groups = [pages for pages in holders.values() if 2 <= len(pages) <= limit]
+        by_pages: Counter[tuple[int, ...]] = Counter()
+        holders = {}
+        for index, (_, _, long_blocks) in enumerate(self.pages):
+            for d in long_blocks:
+                holders.setdefault(d, []).append(index)
+        by_pages.update(tuple(pages) for pages in holders.values() if 2 <= len(pages) <= limit)
+        groups += [list(pages) for pages, blocks in by_pages.items() if blocks >= 2]
+        for pages in groups:
+            for other in pages[1:]:
+                articles.union(pages[0], other)
+        return articles
 
     def _counts(self, articles: _Articles) -> Counter[int]:
         """On how many distinct articles each block is."""

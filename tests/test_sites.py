@@ -1,0 +1,187 @@
+"""Learning each site's own chrome from a crawl, and applying it per host (cleaner.sites).
+
+The pages here are written by hand: a German site (Stadtblatt) with its own
+tagline, app promo and newsroom line, a "read next" teaser, and stories whose
+paragraphs differ by city and figures.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from cleaner import Cleaner, RulePackError
+from cleaner.report import render_report
+from cleaner.rules import parse_pack
+from cleaner.sites import SitePacks, learn_sites, read_page
+
+HOST = "stadtblatt.example.de"
+TAGLINE = "Das Stadtblatt – Ihre Zeitung für die Region seit 1952"
+PROMO = "Laden Sie jetzt die neue Stadtblatt-App für Ihr Telefon herunter"
+TIPS = "Sie haben einen Hinweis? Schreiben Sie an redaktion@stadtblatt.example.de"
+CITIES = ["Kassel", "Erfurt", "Görlitz", "Passau", "Lübeck", "Siegen", "Trier", "Jena"]
+
+
+def paragraphs(city: str, n: int) -> list[str]:
+    return [
+        f"Der Stadtrat von {city} hat am {n + 3}. März beschlossen, {n * 40 + 120} neue Wohnungen am Stadtrand "
+        f"zu bauen. Die Entscheidung fiel nach einer langen Debatte über Kosten und Zeitplan.",
+        f"Bürgermeisterin Anna Weber aus {city} sagte, die Stadt wachse seit Jahren schneller als erwartet, "
+        f"und {n + 2} Schulen seien bereits überfüllt.",
+        f"Die Opposition in {city} kritisierte, dass die Pläne zu spät vorgelegt worden seien und die Anwohner "
+        f"kaum gehört würden; sie will im {['Mai', 'Juni', 'Juli', 'August'][n % 4]} einen eigenen Entwurf vorlegen.",
+    ]
+
+
+def headline(city: str) -> str:
+    return f"{city} baut neue Wohnungen am Stadtrand"
+
+
+def page(city: str, n: int, url: str | None = None, *, teaser: str | None = None, extra: str = "",
+         host: str = HOST) -> dict:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs(city, n))
+    following = f"<p class='next'><a href='/next'>{teaser}</a></p>" if teaser else ""  # "read next", in the article
+    html = (
+        f"<html><head><title>{headline(city)} | Stadtblatt</title></head><body>"
+        f"<header><a href='/'>Stadtblatt</a></header>"
+        f"<main><article><h1>{headline(city)}</h1>{body}{extra}<p><strong>{PROMO}</strong></p>"
+        f"<p class='hint'>{TIPS}</p>{following}<p class='claim'>{TAGLINE}</p></article></main>"
+        f"<footer><p>Impressum</p></footer></body></html>"
+    )
+    return {"url": url or f"https://{host}/lokales/{city.lower()}-{n}", "html": html}
+
+
+def crawl(count: int = 6) -> list[dict]:
+    cities = CITIES[:count]
+    return [page(city, n, teaser=headline(cities[(n + 1) % count])) for n, city in enumerate(cities)]
+
+
+def rules_of(packs) -> list[str]:
+    return [phrase for site in packs for rule in site.pack().rules for _, phrase in rule.phrases]
+
+
+def test_a_sites_own_chrome_is_learned_and_goes_with_its_evidence():
+    pages = crawl()
+    packs = learn_sites(pages)
+    assert [site.host for site in packs] == [HOST]
+    learned = rules_of(packs)
+    assert {TAGLINE, PROMO, TIPS} <= set(learned)
+    assert not any(p in learned for city in CITIES for p in paragraphs(city, 0))
+    result = Cleaner(site_packs=packs).clean(pages[2]["html"], url=pages[2]["url"])
+    for chrome in (TAGLINE, PROMO, TIPS):
+        assert chrome not in result.text
+    for paragraph in paragraphs(CITIES[2], 2):
+        assert paragraph in result.text
+    removal = next(r for r in result.removed if r.text == PROMO)
+    assert removal.category == "site" and removal.action == "drop_block"
+    assert removal.rule.startswith("site-stadtblatt-example-de/s-")
+    assert removal.evidence == "seen on 6 of 6 articles, article/p, de"
+    assert [r.text for r in result.removed if r.category == "site"] == [PROMO, TIPS, headline(CITIES[3]), TAGLINE]
+    assert result.provenance["rule_packs"][-1]["id"] == "site-stadtblatt-example-de"
+    assert json.loads(result.to_json())["removed"][[r.text for r in result.removed].index(PROMO)]["evidence"]
+    assert "learned: seen on 6 of 6 articles" in render_report([("page", result)])
+
+
+def test_without_site_packs_the_chrome_stays_and_written_rules_carry_no_evidence():
+    pages = crawl()
+    result = Cleaner().clean(pages[2]["html"], url=pages[2]["url"])
+    assert PROMO in result.text  # what learning is for
+    assert all("evidence" not in r for r in json.loads(result.to_json())["removed"])
+
+
+def test_a_pack_applies_to_its_own_host_only():
+    packs = learn_sites(crawl())
+    other = page(CITIES[1], 1, host="anderes-blatt.example.at")
+    with_packs = Cleaner(site_packs=packs).clean(other["html"], url=other["url"])
+    without = Cleaner().clean(other["html"], url=other["url"])
+    assert with_packs.text == without.text and PROMO in with_packs.text
+    assert not any(r.category == "site" for r in with_packs.removed)
+
+
+def test_a_headline_stays_on_its_own_page_and_its_teasers_go():
+    pages = crawl()
+    cleaner = Cleaner(site_packs=learn_sites(pages))
+    own = cleaner.clean(pages[3]["html"], url=pages[3]["url"])
+    assert own.title.startswith(headline(CITIES[3]))
+    assert headline(CITIES[3]) not in [r.text for r in own.removed]
+    # Page 2's "read next" teaser is page 3's headline: seen on one other page only, and still a teaser.
+    other = cleaner.clean(pages[2]["html"], url=pages[2]["url"])
+    assert headline(CITIES[3]) not in other.text
+    assert headline(CITIES[3]) in [r.text for r in other.removed if r.category == "site"]
+
+
+def test_two_addresses_of_one_article_are_one_article():
+    # The Kassel story at three addresses (print copy, app copy): half of the host's pages.
+    pages = crawl(4) + [page(CITIES[0], 0, f"https://{HOST}/druck/kassel-0?print=1"),
+                        page(CITIES[0], 0, f"https://{HOST}/app/kassel-0")]
+    packs = learn_sites(pages)
+    learned = rules_of(packs)
+    assert TAGLINE in learned  # 4 distinct articles: enough to learn from
+    assert not any(p in learned for p in paragraphs(CITIES[0], 0))
+    result = Cleaner(site_packs=packs).clean(pages[-1]["html"], url=pages[-1]["url"])
+    assert all(p in result.text for p in paragraphs(CITIES[0], 0))
+    evidence = dict(packs[0].pack().rules[0].evidence)
+    assert (evidence["seen"], evidence["of"]) == (4, 4)
+
+
+def test_a_host_with_too_few_articles_learns_nothing():
+    background = "Hintergrund: Die Stadtwerke gehören seit 2004 zu drei Vierteln der Stadt und zu einem Viertel dem Land."
+    pages = [page(city, n, extra=f"<p>{background}</p>") for n, city in enumerate(CITIES[:3])]
+    assert learn_sites(pages) == []
+    assert learn_sites(pages + [page(CITIES[3], 3)]) != []  # a fourth story: now a site to learn from
+
+
+def test_a_learned_phrase_quoted_in_running_text_stays_in_its_sentence():
+    quoted = f"Der Verleger erinnerte an das alte Motto „{TAGLINE}“ und versprach, daran festzuhalten."
+    pages = crawl()
+    pages[4] = page(CITIES[4], 4, extra=f"<p>{quoted}</p>")
+    result = Cleaner(site_packs=learn_sites(pages)).clean(pages[4]["html"], url=pages[4]["url"])
+    assert quoted in result.text
+    assert TAGLINE in [r.text for r in result.removed]  # the masthead line itself goes
+
+
+def test_learning_is_the_same_in_any_order():
+    pages = crawl()
+    first = learn_sites(pages)
+    for seed in range(3):
+        shuffled = pages[:]
+        random.Random(seed).shuffle(shuffled)
+        assert [site.toml for site in learn_sites(shuffled)] == [site.toml for site in first]
+
+
+def test_pages_without_an_address_are_grouped_by_their_canonical_one():
+    pages = [{"html": p["html"].replace("<head>", f"<head><link rel='canonical' href='{p['url']}'>")} for p in crawl()]
+    assert [site.host for site in learn_sites(pages)] == [HOST]
+    assert read_page({"text": "Nur Text\n\nohne Adresse"}).host is None
+
+
+def test_a_learned_pack_is_an_ordinary_pack_with_evidence(tmp_path):
+    site = learn_sites(crawl())[0]
+    text = site.toml
+    assert text.startswith("# Learned by `clean learn`") and f'host = "{HOST}"' in text
+    assert 'category = "site"' in text and "[rules.evidence]" in text and "seen = 6" in text
+    pack = parse_pack(text.encode(), "learned.toml")
+    assert pack.host == HOST and pack.id == "site-stadtblatt-example-de"
+    with pytest.raises(RulePackError, match=r"evidence: unknown key\(s\) votes"):
+        parse_pack(text.replace("seen = 6", "votes = 6", 1).encode(), "edited.toml")
+    with pytest.raises(RulePackError, match="evidence.seen must be int"):
+        parse_pack(text.replace("seen = 6", 'seen = "6"', 1).encode(), "edited.toml")
+    (tmp_path / "a.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(RulePackError, match="a second pack for host stadtblatt.example.de"):
+        SitePacks(tmp_path)
+    (tmp_path / "b.toml").write_text(text.replace(f'host = "{HOST}"\n', ""), encoding="utf-8")
+    with pytest.raises(RulePackError, match="needs a host"):
+        SitePacks(tmp_path)
+
+
+def test_a_trimmed_pack_keeps_what_its_reviewer_deleted(tmp_path):
+    site = learn_sites(crawl())[0]
+    rules = site.toml.split("\n[[rules]]\n")
+    kept = [r for r in rules[1:] if PROMO not in r]
+    (tmp_path / site.file_name).write_text("\n[[rules]]\n".join([rules[0], *kept]), encoding="utf-8")
+    pages = crawl()
+    result = Cleaner(site_packs=tmp_path).clean(pages[1]["html"], url=pages[1]["url"])
+    assert PROMO in result.text and TAGLINE not in result.text
