@@ -35,7 +35,7 @@ from .page import Page, address_key, host_of, read_page
 
 __all__ = [
     "HostGroup", "Learned", "Page", "SitePack", "SitePacks", "address_key", "apply_site_rules", "host_of",
-    "learn_sites", "pack_id", "read_page", "write_packs",
+    "learn_group", "learn_sites", "pack_id", "read_page", "write_packs",
 ]
 
 
@@ -65,12 +65,19 @@ def learn_sites(records: Iterable[Any], config: CleanerConfig | None = None,
         group.add(page)
     packs = []
     for host in sorted(groups):
-        group = groups.pop(host)  # one host's counts at a time are let go once written
-        articles, learned = group.learn()
-        if learned:
-            languages = _languages(learned, config)
-            packs.append(SitePack(host, pack_toml(host, len(group.pages), articles, learned, languages)))
+        site = learn_group(groups.pop(host), config)  # one host's counts at a time are let go once written
+        if site is not None:
+            packs.append(site)
     return packs
+
+
+def learn_group(group: HostGroup, config: CleanerConfig | None = None) -> SitePack | None:
+    """The pack of one host's pages, or None when they teach nothing."""
+    config = config or CleanerConfig()
+    articles, learned = group.learn()
+    if not learned:
+        return None
+    return SitePack(group.host, pack_toml(group.host, len(group.pages), articles, learned, _languages(learned, config)))
 
 
 

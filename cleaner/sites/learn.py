@@ -81,6 +81,18 @@ class HostGroup:
         keys = tuple(page.addresses) + tuple(sorted(named))  # what names the page's article
         self.pages.append((keys, frozenset(blocks), frozenset(long_blocks)))
 
+    def merge(self, other: HostGroup) -> HostGroup:
+        """This group with ``other``'s pages added (the same host read in two places: Spark partitions)."""
+        self.pages.extend(other.pages)
+        for d, text in other.texts.items():
+            known = self.texts.get(d)
+            if known is None or text < known:
+                self.texts[d] = text
+        for d, where in other.where.items():
+            self.where.setdefault(d, Counter()).update(where)
+        self.headlines |= other.headlines
+        return self
+
     def learn(self) -> tuple[int, list[Learned]]:
         """(distinct articles, the blocks learned), most seen first, then by text."""
         config = self.config
