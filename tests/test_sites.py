@@ -185,3 +185,14 @@ def test_a_trimmed_pack_keeps_what_its_reviewer_deleted(tmp_path):
     pages = crawl()
     result = Cleaner(site_packs=tmp_path).clean(pages[1]["html"], url=pages[1]["url"])
     assert PROMO in result.text and TAGLINE not in result.text
+
+
+def test_a_big_host_is_sampled_by_address_the_same_in_any_order():
+    from cleaner import CleanerConfig
+
+    config = CleanerConfig().replace(max_pages=5)
+    pages = crawl(8)
+    first = learn_sites(pages, config)[0].toml
+    assert "from 8 pages of stadtblatt.example.de, a sample of 5 by address (5 distinct articles)" in first
+    assert learn_sites(pages[::-1], config)[0].toml == first
+    assert TAGLINE in rules_of(learn_sites(pages, config))

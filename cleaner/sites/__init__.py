@@ -77,7 +77,8 @@ def learn_group(group: HostGroup, config: CleanerConfig | None = None) -> SitePa
     articles, learned = group.learn()
     if not learned:
         return None
-    return SitePack(group.host, pack_toml(group.host, len(group.pages), articles, learned, _languages(learned, config)))
+    return SitePack(group.host, pack_toml(group.host, group.offered, len(group.pages), articles, learned,
+                                          _languages(learned, config)))
 
 
 

@@ -6,7 +6,7 @@ evidence: on how many of the host's distinct articles it was seen, where on the
 page, its language, and whether it is some page's headline.
 
 >>> from cleaner.sites.learn import Learned
->>> text = pack_toml("news.example.org", 6, 6, [Learned("Tips? news@example.org", "tips? news@example.org", 6, 6, "footer/p", False)], {"tips? news@example.org": "en"})
+>>> text = pack_toml("news.example.org", 6, 6, 6, [Learned("Tips? news@example.org", "tips? news@example.org", 6, 6, "footer/p", False)], {"tips? news@example.org": "en"})
 >>> print(text.split("[[rules]]")[1].strip())  # doctest: +ELLIPSIS
 id = "s-..."
 category = "site"
@@ -67,10 +67,12 @@ def pack_id(host: str) -> str:
     return "site-" + (_NOT_ID.sub("-", ascii_host.lower()).strip("-") or f"{digest(host):016x}")
 
 
-def pack_toml(host: str, pages: int, articles: int, learned: list[Learned], languages: dict[str, str]) -> str:
+def pack_toml(host: str, pages: int, sampled: int, articles: int, learned: list[Learned],
+              languages: dict[str, str]) -> str:
     """The TOML of one host's pack (``languages``: each learned text's key -> its language)."""
+    sample = f", a sample of {sampled} by address" if sampled < pages else ""
     lines = [
-        f"# Learned by `clean learn` from {pages} pages ({articles} distinct articles) of {host}.",
+        f"# Learned by `clean learn` from {pages} pages of {host}{sample} ({articles} distinct articles).",
         "# Each rule drops a block that is exactly one of its phrases, on this host only.",
         "# Review before use: delete a rule to keep its text; evidence says where it was seen.",
         "[pack]",
