@@ -14,7 +14,8 @@ strings no shipped pack lists.  The traps of issue #16 are in the crawl:
 - one story is served at three addresses (print and app copies);
 - a site quotes its own tagline inside an article's running text;
 - a small site (three pages) whose stories share a background paragraph;
-- an editor's note under some stories only (about two in three).
+- an editor's note under some stories only (about two in three), on two
+  sites written into the story's last paragraph.
 
 A page passes when every article paragraph and its headline are kept and no
 chrome string is left.  It prints, for the cleaner without site packs, with
@@ -190,7 +191,9 @@ def _page(site: Site, url: str, headline: str, paragraphs: list[str], top: list[
     if c["promo"]:
         body.insert(min(2, len(body)), f"<p class=\"app\"><strong>{c['promo']}</strong></p>" if site.template != "soup"
                     else f"<div class=\"box-app\">{c['promo']}</div>")
-    if c["note"]:
+    if c["note"] and site.template == "blog":  # written into the story's last paragraph
+        body[-1] = body[-1].replace("</p>", f" <em>{c['note']}</em></p>")
+    elif c["note"]:
         body.append(f"<p><em>{c['note']}</em></p>")
     if c["tips"]:
         body.append(f"<p class=\"tips\">{c['tips']}</p>")

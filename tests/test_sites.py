@@ -196,3 +196,21 @@ def test_a_big_host_is_sampled_by_address_the_same_in_any_order():
     assert "from 8 pages of stadtblatt.example.de, a sample of 5 by address (5 distinct articles)" in first
     assert learn_sites(pages[::-1], config)[0].toml == first
     assert TAGLINE in rules_of(learn_sites(pages, config))
+
+
+NOTE = "Hinweis der Redaktion: Dieser Text wurde nach Erscheinen ergänzt."
+
+
+def test_a_learned_sentence_glued_into_a_paragraph_is_cut_from_its_end_only():
+    pages = [page(city, n, extra=f"<p>Zum Schluss ein Satz aus {city}. <em>{NOTE}</em></p>")
+             for n, city in enumerate(CITIES[:6])]
+    # A story that quotes the note as its own first sentence keeps it: quoted, it is the story's.
+    quoted = f"„{NOTE}“ So stand es unter dem Text, den der Leser aus Jena meinte."
+    pages[5] = page(CITIES[5], 5, extra=f"<p>{quoted}</p>")
+    cleaner = Cleaner(site_packs=learn_sites(pages))
+    result = cleaner.clean(pages[1]["html"], url=pages[1]["url"])
+    assert "Zum Schluss ein Satz aus Erfurt." in result.text.split("\n\n")
+    assert NOTE not in result.text
+    cut = next(r for r in result.removed if r.text == NOTE)
+    assert (cut.category, cut.action) == ("site", "strip")
+    assert quoted in cleaner.clean(pages[5]["html"], url=pages[5]["url"]).text

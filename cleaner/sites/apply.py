@@ -2,9 +2,10 @@
 
 A host's pack is compiled once into a small `RuleSet` of its own, cached: the
 big one of the shipped packs is never compiled again.  A learned rule drops a
-block only when the whole block is its phrases, and never the page's own
-headline: the teaser of a story on other pages is chrome there, not on the
-story's page.
+block when the whole block is its phrases, never the page's own headline (the
+teaser of a story on other pages is chrome there, not on the story's page),
+and cuts it from a block's edge only where it is a sentence of its own there,
+not quoted.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import CleanerConfig
-from ..document import Block, Document
+from ..document import Block, Document, is_separator
 from ..errors import RulePackError
 from ..rules import RulePack, RuleSet, load_pack, phrase_key
-from ..rules.matcher import Hit
+from ..rules.actions import Action
+from ..rules.matcher import SEPARATORS, Hit, PhraseMatcher
 from .page import host_of
 
 if TYPE_CHECKING:
@@ -86,8 +88,56 @@ def apply_site_rules(doc: Document, context: Context) -> Document:
             for hit in hits:
                 hit.remove_from(block)
             block.dropped = True
+        elif not hits:
+            _cut_sentences(block, phrases)
         first = False
     return doc
+
+
+def _cut_sentences(block: Block, phrases: PhraseMatcher) -> None:
+    """A learned text that is a sentence of its own at the start or end of a block goes
+    ("…the last sentence. Send us your tips: desk@…", glued by the markup into a paragraph).
+
+    Only where a sentence ends between it and the rest, and no quotation mark
+    stands beside it: a motto quoted in a sentence, or as a sentence, stays.
+    """
+    if phrases.empty:
+        return
+    text = block.text
+    lo, hi = 0, len(text)
+    for at_start in (True, False):
+        while (hit := phrases.edge(text, lo, hi, at_start)) is not None:
+            if dict(hit.rule.evidence).get("headline") or sum(map(str.isalpha, text[hit.start:hit.end])) < _EDGE_LETTERS:
+                break
+            if at_start:
+                outer, gap = text[lo:hit.start], SEPARATORS.match(text, hit.end, hi).group()
+            else:
+                rest_end = hit.start
+                while rest_end > lo and is_separator(text[rest_end - 1]):
+                    rest_end -= 1
+                outer, gap = text[hit.end:hi], text[rest_end:hit.start]
+            if not _SENTENCE_END.intersection(gap) or _QUOTES.intersection(gap + outer):
+                break
+            # The cut takes the punctuation on its far side: the sentence end after a
+            # first sentence, the full stop of a last one.
+            if at_start:
+                hit.start, hit.end = lo, hit.end + len(gap)
+            else:
+                hit.end = hi
+            hit.remove_from(block, action=Action.STRIP)
+            if at_start:
+                lo = hit.end
+            else:
+                hi = hit.start
+    if block.cuts and SEPARATORS.fullmatch(text[lo:hi]):
+        block.dropped = True
+
+
+# A learned text cut from a block's edge has at least this many letters: a menu word
+# ("Sport") at the start of a paragraph is the paragraph's.
+_EDGE_LETTERS = 10
+_SENTENCE_END = frozenset(".!?…。！？؟")
+_QUOTES = frozenset("«»\"“”„‟'‘’‚‹›「」『』")
 
 
 def _own_headline(block: Block, own: str | None, first: bool, hits: list[Hit]) -> bool:

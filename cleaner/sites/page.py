@@ -31,6 +31,9 @@ from ..rules import phrase_key
 
 # Where on the page a block sits: the nearest of these around it.
 LANDMARKS = frozenset({"header", "footer", "nav", "aside", "article", "main", "figure", "form"})
+# Inline elements that may hold a line of the site's own inside a paragraph (never q or cite: quotes).
+_INLINE_LINES = frozenset({"em", "i", "strong", "b", "small", "span", "a", "mark"})
+_INLINE_LETTERS = 10  # shorter inline text is a word of the sentence (a link, a name)
 _SKIP = frozenset({"head", "title", "script", "style", "noscript", "template", "math", "svg"})
 # Query parameters that say who sent the reader or how the page is shown, not which page: the same article.
 _TRACKING = ("utm_", "fbclid", "gclid", "yclid", "mc_", "ref", "from", "share", "print", "amp", "output", "view")
@@ -139,6 +142,10 @@ def _blocks(body: etree._Element):
             pieces.append(child.tail or "")
         if text := " ".join("".join(pieces).split()):
             yield text, where
+        for child in element:  # a line of its own inside a box: "<p>… <em>Editor's note: …</em></p>"
+            if child.tag in _INLINE_LINES and (text := " ".join(_STRING(child).split())):
+                if sum(map(str.isalpha, text)) >= _INLINE_LETTERS:
+                    yield text, f"{where}/{child.tag}"
 
 
 def _where(element: etree._Element) -> str:
