@@ -214,3 +214,20 @@ def test_a_learned_sentence_glued_into_a_paragraph_is_cut_from_its_end_only():
     cut = next(r for r in result.removed if r.text == NOTE)
     assert (cut.category, cut.action) == ("site", "strip")
     assert quoted in cleaner.clean(pages[5]["html"], url=pages[5]["url"]).text
+
+
+def test_a_teasers_lead_is_chrome_elsewhere_and_the_story_itself_on_its_own_page():
+    # Every page shows the Kassel story in a "top story" box: its headline and its first paragraph.
+    lead = paragraphs(CITIES[0], 0)[0]
+    box = f"<aside><ul><li><a href='/kassel'>{headline(CITIES[0])}</a><p>{lead}</p></li></ul></aside>"
+    pages = [page(city, n) for n, city in enumerate(CITIES[:6])]
+    for item in pages:
+        item["html"] = item["html"].replace("</article>", f"</article>{box}")
+    packs = learn_sites(pages)
+    rule = next(rule for rule in packs[0].pack().rules if rule.phrases[0][1] == lead.rstrip("."))
+    assert dict(rule.evidence)["teaser_of"] == headline(CITIES[0])
+    cleaner = Cleaner(site_packs=packs)
+    own = cleaner.clean(pages[0]["html"], url=pages[0]["url"])
+    assert all(p in own.text for p in paragraphs(CITIES[0], 0))
+    other = cleaner.clean(pages[1]["html"], url=pages[1]["url"])
+    assert lead not in other.text

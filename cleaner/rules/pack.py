@@ -41,8 +41,9 @@ _RULE_KEYS = {"id", "category", "action", "description", "phrases", "patterns", 
               "markers", "reasons", "evidence"}
 # A learned rule's evidence (`cleaner.sites`): pages of the host it was seen on, out of
 # how many distinct articles, where on the page, its language, and whether it is also
-# some page's own headline (which it never removes on that page).
-_EVIDENCE_KEYS = {"seen": int, "of": int, "where": str, "lang": str, "headline": bool}
+# some page's own headline (which it never removes on that page), or the lead of the story
+# whose headline it sits under (which it never removes on that story's page).
+_EVIDENCE_KEYS = {"seen": int, "of": int, "where": str, "lang": str, "headline": bool, "teaser_of": str}
 _ID = regex.compile(r"[a-z0-9][a-z0-9-]*")
 _LANG = regex.compile(r"[a-z]{2,3}")
 
@@ -82,6 +83,8 @@ class Rule:
         parts += [str(facts[key]) for key in ("where", "lang") if facts.get(key)]
         if facts.get("headline"):
             parts.append("also a headline")
+        if facts.get("teaser_of"):
+            parts.append(f"under the headline {facts['teaser_of']!r}")
         return ", ".join(parts)
 
     def reason(self, case: str) -> str:

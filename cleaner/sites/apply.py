@@ -79,12 +79,14 @@ def apply_site_rules(doc: Document, context: Context) -> Document:
     doc.site_pack = rules.packs[0]
     phrases = rules.phrases
     own = phrase_key(doc.title.text) if doc.title is not None else None
+    # What names the page's story for a teaser's lead: its title, else a text page's first line.
+    named = own if own is not None else next((phrase_key(b.text) for b in doc.blocks if not b.dropped), "")
     first = True
     for block in doc.blocks:
         if block.dropped:
             continue
         hits = phrases.whole(block.text)
-        if hits and not _own_headline(block, own, first, hits):
+        if hits and not _own_headline(block, own, named, first, hits):
             for hit in hits:
                 hit.remove_from(block)
             block.dropped = True
@@ -107,7 +109,8 @@ def _cut_sentences(block: Block, phrases: PhraseMatcher) -> None:
     lo, hi = 0, len(text)
     for at_start in (True, False):
         while (hit := phrases.edge(text, lo, hi, at_start)) is not None:
-            if dict(hit.rule.evidence).get("headline") or sum(map(str.isalpha, text[hit.start:hit.end])) < _EDGE_LETTERS:
+            facts = dict(hit.rule.evidence)
+            if facts.get("headline") or facts.get("teaser_of") or sum(map(str.isalpha, text[hit.start:hit.end])) < _EDGE_LETTERS:
                 break
             if at_start:
                 outer, gap = text[lo:hit.start], SEPARATORS.match(text, hit.end, hi).group()
@@ -140,17 +143,21 @@ _SENTENCE_END = frozenset(".!?…。！？؟")
 _QUOTES = frozenset("«»\"“”„‟'‘’‚‹›「」『』")
 
 
-def _own_headline(block: Block, own: str | None, first: bool, hits: list[Hit]) -> bool:
+def _own_headline(block: Block, own: str | None, named: str, first: bool, hits: list[Hit]) -> bool:
     """Whether ``block`` is the page's own headline, which stays wherever else it is a teaser.
 
-    The title itself; and, for a rule learned from a headline, a block the
+    The title itself; the lead of the page's own story (a rule's ``teaser_of``
+    is the page's headline); and, for a rule learned from a headline, a block the
     title holds ("Headline" in "Headline | Site"), a top-level heading, or a
     text page's first line.
     """
     key = phrase_key(block.text)
     if key == own:
         return True
-    if not any(dict(hit.rule.evidence).get("headline") for hit in hits):
+    facts = [dict(hit.rule.evidence) for hit in hits]
+    if named and any(f.get("teaser_of") and phrase_key(f["teaser_of"]) in named for f in facts):
+        return True  # the lead of this page's own story, a teaser elsewhere
+    if not any(f.get("headline") for f in facts):
         return False
     if own is not None and key in own:
         return True

@@ -46,6 +46,7 @@ class Learned:
     of: int
     where: str
     headline: bool
+    teaser_of: str | None = None  # the headline it sits under wherever it is: a story's lead, kept on its page
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +148,12 @@ class HostGroup:
             return total, []
         need = max(config.min_seen, math.ceil(config.min_share * total))
         # A story's headline on another story's page is a teaser there, however few pages show it.
+        chosen = {d: n for d, n in counts.items() if n >= need or (n >= 2 and d in headlines)}
+        under = _under_headlines(pages, chosen, headlines)
         learned = [
-            Learned(texts[d], phrase_key(texts[d]), n, total, _most_common(where[d]), d in headlines)
-            for d, n in counts.items() if n >= need or (n >= 2 and d in headlines)
+            Learned(texts[d], phrase_key(texts[d]), n, total, _most_common(where[d]), d in headlines,
+                    texts.get(under[d]) if d in under else None)
+            for d, n in chosen.items()
         ]
         learned.sort(key=lambda item: (-item.seen, item.key, item.text))
         return total, learned
@@ -191,6 +195,27 @@ class HostGroup:
         for blocks in blocks_of.values():
             counts.update(blocks)
         return counts
+
+
+def _under_headlines(pages: list[Sampled], chosen: dict[int, int], headlines: frozenset[int]) -> dict[int, int]:
+    """The learned blocks that sit right under one story's headline on most pages that show
+    them (a teaser's lead, the story's first paragraph on its own page), with that headline."""
+    above: dict[int, Counter[int]] = {}
+    shown: Counter[int] = Counter()
+    for page in pages:
+        previous = None
+        for d, _, _ in page.blocks:
+            if d in chosen and d not in headlines:
+                shown[d] += 1
+                if previous in headlines:
+                    above.setdefault(d, Counter())[previous] += 1
+            previous = d
+    found = {}
+    for d, heads in above.items():
+        head, n = min(heads.items(), key=lambda item: (-item[1], item[0]))
+        if 2 * n >= shown[d]:
+            found[d] = head
+    return found
 
 
 def _most_common(where: Counter[str]) -> str:

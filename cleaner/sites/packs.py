@@ -99,6 +99,8 @@ def pack_toml(host: str, pages: int, sampled: int, articles: int, learned: list[
         ]
         if item.headline:
             lines.append("headline = true")
+        if item.teaser_of:
+            lines.append(f"teaser_of = {_string(item.teaser_of)}")
     return "\n".join(lines) + "\n"
 
 
