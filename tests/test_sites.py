@@ -231,3 +231,18 @@ def test_a_teasers_lead_is_chrome_elsewhere_and_the_story_itself_on_its_own_page
     assert all(p in own.text for p in paragraphs(CITIES[0], 0))
     other = cleaner.clean(pages[1]["html"], url=pages[1]["url"])
     assert lead not in other.text
+
+
+@pytest.mark.parametrize("host, chrome, sentence", [
+    ("news.example.kr", "기사 제보는 언제든지 편집국으로 보내주세요", "{i}번째 기사는 서울시가 발표한 새로운 교통 정책과 시민들의 반응에 관한 내용입니다."),
+    ("akhbar.example.eg", "تابعونا على تطبيق الجريدة للحصول على آخر الأخبار", "قال المسؤول إن المشروع رقم {i} سيبدأ في الربيع المقبل بعد موافقة المجلس."),
+    ("haber.example.tr", "Haber ihbarlarınız için İletişim sayfamızdan bize yazın", "Belediye {i}. mahallede yeni bir park açacağını ve İstanbul trafiğini azaltacağını duyurdu."),
+])
+def test_text_pages_in_other_scripts_learn_their_lines(host, chrome, sentence):
+    pages = [{"url": f"https://{host}/{i}", "text": f"{sentence.format(i=i)}\n\n{sentence.format(i=i + 100)}\n\n{chrome}"}
+             for i in range(5)]
+    packs = learn_sites(pages)
+    assert rules_of(packs) == [chrome]  # not the stories' own lines
+    result = Cleaner(site_packs=packs).clean(pages[2]["text"], url=pages[2]["url"])
+    assert chrome not in result.text and sentence.format(i=102) in result.text
+    assert result.removed[-1].category == "site"
