@@ -344,6 +344,8 @@ def memory(n: int) -> None:
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             print(f"learning {size:,} pages of {hosts} host(s): peak {peak / 2**20:.1f} MiB")
+    built = list(pages(n, 1))
+    print(f"learning {n:,} pages of 1 host, untraced: {1000 * timed(lambda: learn_sites(built)) / n:.2f} ms/page")
 
 
 if __name__ == "__main__":

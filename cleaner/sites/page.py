@@ -24,11 +24,16 @@ from lxml import etree
 
 from ..config import LoadConfig
 from ..html.parse import _STRING, _parse, _strip_code
-from ..html.prune import _INLINE
 from ..load import decode
 from ..records import Record
 from ..rules import phrase_key
 
+# Inline elements: their text belongs to the box around them (as a reader sees it).
+_INLINE = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "br", "button", "cite", "code", "data", "dfn", "em", "font", "i", "img", "input",
+    "kbd", "label", "mark", "option", "q", "s", "samp", "select", "small", "span", "strong", "sub", "sup",
+    "textarea", "time", "u", "var", "wbr",
+})
 # Where on the page a block sits: the nearest of these around it.
 LANDMARKS = frozenset({"header", "footer", "nav", "aside", "article", "main", "figure", "form"})
 # Inline elements that may hold a line of the site's own inside a paragraph (never q or cite: quotes).
