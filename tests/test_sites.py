@@ -246,3 +246,12 @@ def test_text_pages_in_other_scripts_learn_their_lines(host, chrome, sentence):
     result = Cleaner(site_packs=packs).clean(pages[2]["text"], url=pages[2]["url"])
     assert chrome not in result.text and sentence.format(i=102) in result.text
     assert result.removed[-1].category == "site"
+
+
+def test_saved_pages_without_any_address_are_grouped_by_the_site_name_they_declare(tmp_path):
+    pages = [{"html": p["html"].replace("<head>", "<head><meta property='og:site_name' content='Das Stadtblatt'>")}
+             for p in crawl()]
+    packs = learn_sites(pages)
+    assert [site.host for site in packs] == ["das-stadtblatt"]
+    result = Cleaner(site_packs=packs).clean(pages[3]["html"])
+    assert PROMO not in result.text and any(r.category == "site" for r in result.removed)

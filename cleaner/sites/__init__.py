@@ -31,11 +31,11 @@ from ..errors import CleanerError
 from .apply import SitePacks, apply_site_rules
 from .learn import HostGroup, Learned
 from .packs import SitePack, pack_id, pack_toml, write_packs
-from .page import Page, address_key, host_of, read_page
+from .page import Page, address_key, host_of, read_page, site_of
 
 __all__ = [
     "HostGroup", "Learned", "Page", "SitePack", "SitePacks", "address_key", "apply_site_rules", "host_of",
-    "learn_group", "learn_sites", "pack_id", "read_page", "write_packs",
+    "learn_group", "learn_sites", "pack_id", "read_page", "site_of", "write_packs",
 ]
 
 

@@ -21,7 +21,7 @@ from ..errors import RulePackError
 from ..rules import RulePack, RuleSet, load_pack, phrase_key
 from ..rules.actions import Action
 from ..rules.matcher import SEPARATORS, Hit, PhraseMatcher
-from .page import host_of
+from .page import site_of
 
 if TYPE_CHECKING:
     from ..core import Context
@@ -52,9 +52,8 @@ class SitePacks:
     def __len__(self) -> int:
         return len(self.packs)
 
-    def for_url(self, url: str | None) -> RuleSet | None:
-        """The compiled pack of the host of ``url``, or None."""
-        host = host_of(url)
+    def for_host(self, host: str | None) -> RuleSet | None:
+        """The compiled pack of ``host`` (see `cleaner.sites.site_of`), or None."""
         if host is None or host not in self.packs:
             return None
         rules = self._compiled.get(host)
@@ -67,13 +66,14 @@ class SitePacks:
 def apply_site_rules(doc: Document, context: Context) -> Document:
     """Stage 5b: the page's host pack drops whole blocks that are the site's own chrome.
 
-    Reads blocks, the title and the page's address (the caller's, else the
-    canonical one); writes verdicts and ``site_pack``.  Without site packs, nothing.
+    Reads blocks, the title and the page's site (the caller's address, else
+    the one the page declares, else its declared name); writes verdicts and ``site_pack``.  Without site packs, nothing.
     """
     sites = context.sites
     if sites is None:
         return doc
-    rules = sites.for_url(doc.input.url) or sites.for_url(doc.metadata.get("url"))
+    metadata = doc.metadata
+    rules = sites.for_host(site_of(doc.input.url, metadata.get("url"), metadata.get("site")))
     if rules is None:
         return doc
     doc.site_pack = rules.packs[0]

@@ -42,6 +42,7 @@ _INLINE_LETTERS = 10  # shorter inline text is a word of the sentence (a link, a
 _SKIP = frozenset({"head", "title", "script", "style", "noscript", "template", "math", "svg"})
 # Query parameters that say who sent the reader or how the page is shown, not which page: the same article.
 _TRACKING = ("utm_", "fbclid", "gclid", "yclid", "mc_", "ref", "from", "share", "print", "amp", "output", "view")
+_SITE_NAME = etree.XPath("//meta[@property='og:site_name']/@content|//meta[@name='application-name']/@content")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href|//meta[@property='og:url']/@content")
 # Where a page names its headline, most telling first (an XPath union would come in page order).
 # "Headline | Site", "Headline - Site": a <title> names the site after the headline.
@@ -72,6 +73,19 @@ def host_of(url: str | None) -> str | None:
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
+
+
+def site_of(url: str | None, declared: str | None = None, name: str | None = None) -> str | None:
+    """The site of a page: the host of its address, else of the address it declares (canonical,
+    og:url), else its declared name (og:site_name) as a key: a saved page without its address.
+
+    >>> site_of(None, None, " Der  Tagesblick "), site_of("https://e.org/1", None, "E")
+    ('der-tagesblick', 'e.org')
+    """
+    found = host_of(url) or host_of(declared)
+    if found is None and name and name.strip():
+        found = "-".join(name.casefold().split())
+    return found
 
 
 def address_key(url: str) -> str | None:
@@ -110,9 +124,11 @@ def read_page(item: object, load: LoadConfig = LoadConfig()) -> Page:
     tree = _parse(loaded.text)
     if tree is None:
         return Page(host, tuple(a for a in addresses if a), (), [])
-    for canonical in _CANONICAL(tree):
-        if host is None:  # a saved page without its address: the one it declares
-            host = host_of(canonical)
+    declared = _CANONICAL(tree)
+    if host is None:  # a saved page without its address: the one it declares, else its name
+        names = _SITE_NAME(tree)
+        host = site_of(None, declared[0] if declared else None, names[0] if names else None)
+    for canonical in declared:
         if host_of(canonical) == host:  # a canonical address on another site names no copy here
             addresses.append(address_key(canonical))
     headlines = set()
