@@ -255,3 +255,15 @@ def test_saved_pages_without_any_address_are_grouped_by_the_site_name_they_decla
     assert [site.host for site in packs] == ["das-stadtblatt"]
     result = Cleaner(site_packs=packs).clean(pages[3]["html"])
     assert PROMO not in result.text and any(r.category == "site" for r in result.removed)
+
+
+def test_a_result_with_learned_removals_follows_the_schema():
+    import jsonschema
+
+    from conftest import ROOT
+
+    schema = json.loads((ROOT / "cleaner" / "schema" / "cleaner-1.schema.json").read_text(encoding="utf-8"))
+    pages = crawl()
+    result = Cleaner(site_packs=learn_sites(pages)).clean(pages[0]["html"], url=pages[0]["url"])
+    jsonschema.validate(result.to_dict(), schema)
+    assert any("evidence" in r for r in result.to_dict()["removed"])
