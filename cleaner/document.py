@@ -9,6 +9,7 @@ and returns the same document.  No stage reaches back into an earlier one.
     repair     blocks, title  -> their text mended (ftfy, invisible characters), fixes
     detect     blocks, title  -> runs, block languages, language
     rules      blocks         -> verdicts: dropped, removals, cuts; reason
+    sites      blocks, title  -> verdicts of the host's learned pack; site_pack (only with site packs)
     normalise  blocks, title  -> clean text of what is kept, fixes
 
 Spans are character offsets into ``Document.source`` (the decoded input for

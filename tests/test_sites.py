@@ -267,3 +267,11 @@ def test_a_result_with_learned_removals_follows_the_schema():
     result = Cleaner(site_packs=learn_sites(pages)).clean(pages[0]["html"], url=pages[0]["url"])
     jsonschema.validate(result.to_dict(), schema)
     assert any("evidence" in r for r in result.to_dict()["removed"])
+
+
+def test_a_page_that_cannot_be_read_is_reported_and_learning_goes_on():
+    errors: list[str] = []
+    binary = {"url": f"https://{HOST}/logo.png", "html": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4}
+    packs = learn_sites([*crawl(), binary], errors=errors)
+    assert [site.toml for site in packs] == [site.toml for site in learn_sites(crawl())]
+    assert len(errors) == 1 and errors[0].startswith(f"https://{HOST}/logo.png: ")

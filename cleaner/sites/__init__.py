@@ -53,9 +53,9 @@ def learn_sites(records: Iterable[Any], config: CleanerConfig | None = None,
     for item in records:
         try:
             page = read_page(item, config.load)
-        except CleanerError as exc:
+        except Exception as exc:  # noqa: BLE001 - one page that cannot be read does not stop the crawl's learning
             if errors is not None:
-                errors.append(str(exc))
+                errors.append(str(exc) if isinstance(exc, CleanerError) else f"{type(exc).__name__}: {exc}")
             continue
         if page.host is None:
             continue
