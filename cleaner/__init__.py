@@ -24,6 +24,7 @@ from .errors import (
 )
 from .result import SCHEMA, CleanResult, Segment
 from .rules import RulePack, load_pack
+from .sites import learn_sites
 
 __all__ = [
     "SCHEMA",
@@ -47,6 +48,7 @@ __all__ = [
     "detect_language",
     "error_result",
     "language_runs",
+    "learn_sites",
     "load_pack",
 ]
 

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-bytes", type=int, default=LoadConfig.max_bytes, metavar="N",
                         help=f"refuse inputs larger than N bytes (default {LoadConfig.max_bytes:,}; 0: no limit)")
     parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
+    add_site_arguments(parser)
     parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="say more on stderr: -v what was decided per page (encodings, fallbacks), -vv details")
@@ -85,6 +86,16 @@ def add_cleaner_arguments(parser: argparse.ArgumentParser) -> None:
                         type=lambda v: [x.strip() for x in v.split(",") if x.strip()], metavar="xx,yy",
                         help="pages in other languages come out with no text and a 'skipped' reason "
                              "(as trafilatura's --target-language)")
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """Learned site packs (`cleaner.sites`): apply a folder of them, or learn from the inputs first."""
+    parser.add_argument("--site-packs", metavar="DIR",
+                        help="apply the learned pack of each page's host from DIR (see `clean learn`); "
+                             "with --learn-sites, write the learned packs there")
+    parser.add_argument("--learn-sites", action="store_true",
+                        help="learn each site's own chrome from the input files, then clean them (two passes: "
+                             "files only, not stdin)")
 
 
 def add_field_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,7 +127,12 @@ def configure_logging(verbosity: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv[:1] == ["learn"]:
+            from .learn_cli import learn_main
+
+            return learn_main(argv[1:])
         return _run(build_parser().parse_args(argv))
     except BrokenPipeError:
         # The reader went away (`clean … | head`): stop quietly, as filters do.
@@ -129,15 +145,17 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         log.error("--jobs must be 1 or more")
         return 2
-    try:
-        cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
-                          languages=args.languages, target_languages=args.target_languages, max_bytes=args.max_bytes)
-    except (CleanerError, ValueError) as exc:
-        log.error("%s", exc)
-        return 2
     names = args.files + _files_under(args.input_dir) if args.input_dir else args.files or ["-"]
     if not names:
         log.error("%s: no files", args.input_dir)
+        return 2
+    try:
+        site_packs = _site_packs(args, names)
+        cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
+                          languages=args.languages, target_languages=args.target_languages, max_bytes=args.max_bytes,
+                          site_packs=site_packs)
+    except (CleanerError, ValueError, OSError) as exc:
+        log.error("%s", exc)
         return 2
     collections = any(kind_of(name, args.input) != "page" for name in names)  # JSON Lines or WARC
     fmt = args.format or ("jsonl" if collections else "text")
@@ -175,6 +193,23 @@ def _run(args: argparse.Namespace) -> int:
     if show:
         print(f"clean: {tally}", file=sys.stderr)
     return 1 if tally.failed else 0
+
+
+def _site_packs(args: argparse.Namespace, names: list[str]):
+    """The site packs to apply: a folder, or (``--learn-sites``) what the input files teach, learned first."""
+    if not args.learn_sites:
+        return args.site_packs
+    if "-" in names:
+        raise CleanerError("--learn-sites reads the inputs twice (learn, then clean) and cannot read stdin twice: "
+                           "give the crawl as files, or run `clean learn FILES --out DIR` and `--site-packs DIR`")
+    from .learn_cli import learn_from
+
+    packs = learn_from(names, args.input, fields_of(args), max_bytes=args.max_bytes, languages=args.languages)
+    if args.site_packs:
+        from .sites import write_packs
+
+        write_packs(packs, args.site_packs)
+    return packs
 
 
 def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool,

@@ -141,6 +141,39 @@ class RulesConfig:
 
 
 @dataclass(frozen=True)
+class SitesConfig:
+    """Site packs learned from a crawl, and the learning (`cleaner.sites`)."""
+
+    # A folder of learned packs (one TOML per host), or `RulePack` objects with a
+    # host; each page gets its host's pack.  None: no site packs.
+    site_packs: Any = None
+    # A host with fewer distinct articles learns nothing: with three pages, two
+    # stories that share a paragraph (a quote, a correction) look like a template.
+    # bench/sites.py: at 3 the pass count is the same and the trap pages still pass;
+    # 4 keeps a margin (see bench/RESULTS.md).
+    min_articles: int = 4
+    # A block is the site's own when it is on at least this share of the host's
+    # distinct articles, and on at least ``min_seen`` of them.  Chrome is on
+    # (nearly) every page; a teaser box rotates but holds a story for days.
+    min_share: float = 0.5
+    min_seen: int = 3
+    # Blocks longer than this are article paragraphs, never learned (a long
+    # disclaimer under every article is still shorter).
+    max_chars: int = 600
+    # Blocks at least this long tell an article's copies apart: two pages that share
+    # two of them, found on exactly those few pages, carry the same story.  A
+    # sentence of news prose is longer; a headline, a menu line or a byline shorter.
+    same_article_chars: int = 80
+    # A key (address, headline) or block on more pages than this (or than half of
+    # the host's) joins none: no story has that many copies, a site-wide one names the site.
+    max_copies: int = 8
+    # Pages of one host that learning keeps, sampled by address: chrome is on half
+    # of them or more, so 2,000 see it as surely as 200,000 do; memory stays flat
+    # (about 10 MB per host at 2,000 pages, bench/sites.py --memory).
+    max_pages: int = 2000
+
+
+@dataclass(frozen=True)
 class ResultConfig:
     """Building the result (`cleaner.result`)."""
 
@@ -160,6 +193,7 @@ class CleanerConfig:
     html: HtmlConfig = field(default_factory=HtmlConfig)
     detect: DetectConfig = field(default_factory=DetectConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
+    sites: SitesConfig = field(default_factory=SitesConfig)
     result: ResultConfig = field(default_factory=ResultConfig)
 
     def replace(self, **overrides: Any) -> CleanerConfig:
@@ -186,6 +220,11 @@ class CleanerConfig:
     def _dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["rules"]["packs"] = [_describe(p) for p in self.rules.packs]
+        site_packs = self.sites.site_packs
+        if site_packs is not None and not isinstance(site_packs, (str, Path)):
+            out["sites"]["site_packs"] = [_describe(p) for p in site_packs]
+        elif site_packs is not None:
+            out["sites"]["site_packs"] = str(site_packs)
         backend = self.detect.backend
         out["detect"]["backend"] = backend if isinstance(backend, str) else getattr(backend, "name", type(backend).__name__)
         for group, key in (("detect", "languages"), ("result", "target_languages")):
@@ -211,6 +250,8 @@ def _normal(key: str, value: Any) -> Any:
     if key in ("languages", "target_languages"):
         return tuple(sorted(set(value))) if value else None
     if key == "packs":
+        return tuple(value)
+    if key == "site_packs" and value is not None and not isinstance(value, (str, Path)):
         return tuple(value)
     if key == "backend" and value is None:
         return DetectConfig.backend

@@ -28,6 +28,7 @@ from .records import to_record
 from .repair import repair
 from .result import CleanResult, build_result, error_result, versions
 from .rules import RulePack, RuleSet, apply_rules, builtin_packs, load_pack
+from .sites import SitePacks, apply_site_rules
 
 __all__ = ["STAGES", "Cleaner", "Context", "clean", "error_result", "versions"]
 
@@ -42,18 +43,20 @@ class Context:
     config: CleanerConfig
     rules: RuleSet
     detector: Detector
+    sites: SitePacks | None = None  # learned packs by host (`cleaner.sites`), when given
 
 
 Stage = Callable[[Document, Context], Document]
-STAGES: tuple[Stage, ...] = (load, extract, repair, detect, apply_rules, normalise)
+STAGES: tuple[Stage, ...] = (load, extract, repair, detect, apply_rules, apply_site_rules, normalise)
 
 
 class Cleaner:
     """Holds loaded rule packs and the language detector; clean many pages with one.
 
     Built from a `CleanerConfig`, with keyword overrides by setting name
-    (``max_bytes=``, ``languages=``) or by the short names ``rules`` (extra
-    packs), ``builtin_rules`` and ``detector``.  A `Cleaner` pickles as its
+    (``max_bytes=``, ``languages=``, ``site_packs=`` a folder of learned
+    packs or `cleaner.sites.learn_sites` output) or by the short names
+    ``rules`` (extra packs), ``builtin_rules`` and ``detector``.  A `Cleaner` pickles as its
     config: the packs and models are loaded again where it is unpickled.
 
     >>> cleaner = Cleaner(rules=[])          # built-in packs only
@@ -69,7 +72,9 @@ class Cleaner:
         self.packs = packs
         self.rules = RuleSet(packs, config.rules, config.detect.article_min_letters)
         self.detector = Detector(config.detect)
-        self.context = Context(config, self.rules, self.detector)
+        site_packs = config.sites.site_packs
+        self.sites = SitePacks(site_packs, config) if site_packs is not None else None
+        self.context = Context(config, self.rules, self.detector, self.sites)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Cleaner, (self.config,))

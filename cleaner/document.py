@@ -9,6 +9,7 @@ and returns the same document.  No stage reaches back into an earlier one.
     repair     blocks, title  -> their text mended (ftfy, invisible characters), fixes
     detect     blocks, title  -> runs, block languages, language
     rules      blocks         -> verdicts: dropped, removals, cuts; reason
+    sites      blocks, title  -> verdicts of the host's learned pack; site_pack (only with site packs)
     normalise  blocks, title  -> clean text of what is kept, fixes
 
 Spans are character offsets into ``Document.source`` (the decoded input for
@@ -22,6 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 UNDETERMINED = "und"
 
@@ -58,6 +60,7 @@ class Removal:
     start: int
     end: int
     action: str
+    evidence: str | None = None  # a learned site rule's evidence (`Rule.evidence_text`); None for written rules
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,7 @@ class Document:
     metadata: dict[str, str] = field(default_factory=dict)
     reason: str | None = None  # why there is no article, when there is none
     fixes: Counter[str] = field(default_factory=Counter)  # repair and tidy steps that changed something
+    site_pack: Any = None  # the learned pack of the page's host that the rules applied (`cleaner.sites`)
 
     def all_blocks(self) -> list[Block]:
         """The body's blocks and the title's, which the character stages treat alike."""

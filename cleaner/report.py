@@ -46,6 +46,7 @@ CATEGORY_COLOURS: dict[str, tuple[str, str]] = {
     "navigation": ("#475569", "#e2e8f0"),
     "ui_foreign": ("#65a30d", "#ecfccb"),
     "not_article": ("hsl(240 60% 38%)", "hsl(240 85% 93%)"),
+    "site": ("#b45309", "#ffedd5"),
 }
 
 ENCODING_SOURCES = {
@@ -269,6 +270,8 @@ def _cut(removal: Removal) -> str:
         f"<span class=\"dim\">{_e(removal.action)}</span></span>"
         f"<span class=\"line\"><code>{_e(removal.rule)}</code></span>"
     )
+    if removal.evidence:  # a learned site rule says what it learned from
+        why += f"<span class=\"line dim\">learned: {_e(removal.evidence)}</span>"
     return (
         f"<div class=\"row cut\" style=\"{_colour_vars(removal.category)}\">{_pos(removal.start, removal.end)}"
         f"<div class=\"txt\"{_lang_attr(removal.lang)}>{shown}</div><div class=\"why\">{why}</div></div>\n"

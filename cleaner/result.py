@@ -95,7 +95,7 @@ class CleanResult:
             "title": self.title,
             "language": self.language,
             "segments": [_segment_dict(s) for s in self.segments],
-            "removed": [asdict(r) for r in self.removed],
+            "removed": [_removal_dict(r) for r in self.removed],
             "metadata": dict(self.metadata),
             "provenance": self.provenance,
         }
@@ -119,6 +119,14 @@ class CleanResult:
         from .render import to_html
 
         return to_html(self)
+
+
+def _removal_dict(removal: Removal) -> dict[str, Any]:
+    """A removal as JSON; ``evidence`` only for learned site rules (written rules carry none)."""
+    out = asdict(removal)
+    if removal.evidence is None:
+        del out["evidence"]
+    return out
 
 
 def _segment_dict(segment: Segment) -> dict[str, Any]:
@@ -153,7 +161,8 @@ def build_result(doc: Document, context: Context) -> CleanResult:
         "encoding_source": loaded.encoding_source,
         "fixes": dict(sorted(doc.fixes.items())),
         "versions": versions(),
-        "rule_packs": [p.describe() for p in context.rules.packs],
+        "rule_packs": [p.describe() for p in context.rules.packs]
+        + ([doc.site_pack.describe()] if doc.site_pack is not None else []),
         "options": context.config.to_dict(),
     }
     title = pick_title(doc, context.config.result)

@@ -12,7 +12,7 @@ def test_public_names_are_exactly_these():
     assert sorted(cleaner.__all__) == sorted([
         "SCHEMA", "Backend", "BinaryInputError", "CleanResult", "Cleaner", "CleanerConfig", "CleanerError", "EmptyInputError",
         "InputError", "InputTooLargeError", "Removal", "Run", "RulePack", "RulePackError", "RuleTimeoutError", "Segment", "TooDeepError", "clean",
-        "detect_language", "error_result", "language_runs", "load_pack",
+        "detect_language", "error_result", "language_runs", "learn_sites", "load_pack",
     ])
     assert all(hasattr(cleaner, name) for name in cleaner.__all__)
 

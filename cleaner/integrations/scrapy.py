@@ -13,6 +13,7 @@ hold no article.  Enable it in the project's ``settings.py``::
     CLEANER_TEXT_FIELD = None         # e.g. "article_text" to also get the text alone
     CLEANER_RULES = ["packs/my-site.toml"]
     CLEANER_LANGUAGES = ["ru", "uk", "en"]  # None: every language the detector knows
+    CLEANER_SITE_PACKS = "site-packs/"  # packs learned earlier (`clean learn crawl.jsonl --out site-packs/`)
     CLEANER_DROP_EMPTY = True         # drop items whose article comes out empty
     CLEANER_DROP_FAILED = True        # False: keep them, the error result in CLEANER_OUTPUT_FIELD
 
@@ -90,6 +91,7 @@ class CleanerPipeline:
         text_field: str | None = None,
         rules: Sequence[str] = (),
         languages: Sequence[str] | None = None,
+        site_packs: str | None = None,
         drop_empty: bool = True,
         drop_failed: bool = True,
         cleaner: Cleaner | None = None,
@@ -105,7 +107,8 @@ class CleanerPipeline:
         self.drop_failed = drop_failed
         # Built here, once: a bad rule pack stops the crawl before it starts,
         # with the pack's file, rule and problem in the message.
-        self.cleaner = cleaner if cleaner is not None else Cleaner(rules=list(rules), languages=languages)
+        self.cleaner = cleaner if cleaner is not None else Cleaner(rules=list(rules), languages=languages,
+                                                                   site_packs=site_packs)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanerPipeline:
@@ -119,6 +122,7 @@ class CleanerPipeline:
             text_field=settings.get("CLEANER_TEXT_FIELD") or None,
             rules=settings.getlist("CLEANER_RULES", []),
             languages=settings.getlist("CLEANER_LANGUAGES") if languages else None,
+            site_packs=settings.get("CLEANER_SITE_PACKS") or None,
             drop_empty=settings.getbool("CLEANER_DROP_EMPTY", True),
             drop_failed=settings.getbool("CLEANER_DROP_FAILED", True),
         )

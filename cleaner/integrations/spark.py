@@ -53,7 +53,11 @@ dependencies and only ``cleaner`` itself is missing, a built wheel is enough:
 dist/cleaner-*.whl ...``.  Inputs and output may be any path Spark reads:
 local, ``hdfs://``, ``s3a://``, ``gs://``; globs and directories work.
 ``--rules`` files are read once on the driver and sent to the executors
-with the job, so they need not exist on the worker nodes.
+with the job, so they need not exist on the worker nodes.  So are ``--site-packs DIR``
+(learned site packs, applied by each page's host).  ``--learn-sites`` adds a
+learning stage before cleaning: pages grouped by host, one pack per host
+(`cleaner.integrations.spark_sites`), written to ``--site-packs DIR`` when
+given; the inputs are read twice.
 
 In your own Spark code the pieces are plain functions::
 
@@ -87,7 +91,7 @@ from functools import partial
 from typing import Any
 
 from cleaner.batch import WARC_SUFFIXES, output_dict, parse_jsonl_line, read_warc
-from cleaner.cli import add_cleaner_arguments, add_field_arguments, fields_of
+from cleaner.cli import add_cleaner_arguments, add_field_arguments, add_site_arguments, fields_of
 from cleaner.core import Cleaner
 from cleaner.detect import make_backend
 from cleaner.records import Fields, Record, to_record
@@ -335,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--partitions", type=int, metavar="N", help="clean in N partitions")
     add_cleaner_arguments(parser)  # --rules files are read on the driver and sent with the job
     add_field_arguments(parser)
+    add_site_arguments(parser)  # --learn-sites: a learning stage, grouped by host, before cleaning
     parser.add_argument("--master", help="Spark master (default: spark-submit's or Spark's configuration, else local[*])")
     return parser
 
@@ -356,6 +361,10 @@ def main(argv: Sequence[str] | None = None, *, spark=None) -> int:
         options = {"rules": [load_pack(r) for r in args.rules], "builtin_rules": not args.no_builtin_rules,
                    "detector": args.detector, "languages": args.languages,
                    "target_languages": args.target_languages}
+        if args.site_packs and not args.learn_sites:
+            from cleaner.sites import SitePacks
+
+            options["site_packs"] = list(SitePacks(args.site_packs).packs.values())
         Cleaner(**options)  # a bad pack fails now, not in every task
         if args.detector:
             make_backend(args.detector)  # its library is there (the default one is a dependency)
@@ -389,6 +398,8 @@ def _run(spark, args: argparse.Namespace, options: dict[str, Any]) -> int:
     tally = (sc.accumulator(0), sc.accumulator(0))  # (cleaned, failed)
     try:
         records = read_records(spark, args.input, input_format, fields)
+        if args.learn_sites:  # the inputs are read twice: once to learn, once to clean
+            options = {**options, "site_packs": _learn(records, args)}
         results = clean_rdd(records, partitions=args.partitions, tally=tally, **options)
         if args.output_format == "parquet":
             frame = results_dataframe(spark, results)
@@ -410,6 +421,19 @@ def _run(spark, args: argparse.Namespace, options: dict[str, Any]) -> int:
     print(f"cleaner: {cleaned + failed} records, {cleaned} cleaned, {failed} failed; "
           f"{args.output_format} in {args.output}", file=sys.stderr)
     return 0
+
+
+def _learn(records, args: argparse.Namespace) -> list:
+    """The learning stage: site packs by host (`cleaner.integrations.spark_sites`), written out when asked."""
+    from cleaner.config import CleanerConfig
+    from cleaner.integrations.spark_sites import learn_rdd
+    from cleaner.sites import write_packs
+
+    packs = learn_rdd(records, CleanerConfig().replace(languages=args.languages))
+    if args.site_packs:
+        write_packs(packs, args.site_packs)
+    print(f"cleaner: learned {len(packs)} site packs", file=sys.stderr)
+    return packs
 
 
 def _usage(message: str) -> int:

@@ -72,7 +72,7 @@ class Hit:
         block.cuts.append((self.start, self.end))
         start, end = (block.start, block.end) if block.repaired else (block.start + self.start, block.start + self.end)
         block.removals.append(Removal(block.text[self.start:self.end], self.rule.name, category or self.rule.category,
-                                      self.lang, start, end, action or self.rule.action))
+                                      self.lang, start, end, action or self.rule.action, self.rule.evidence_text))
 
 
 class Gate:
@@ -197,8 +197,12 @@ class PhraseMatcher:
 
 def _phrase_regex(phrase: str) -> str:
     parts = []
-    for ch in phrase_key(phrase):
-        if ch == " ":
+    # Turkish İ folds to two characters, "i" and a combining dot, which the regex
+    # module does not match back against İ: both spellings are written out.
+    for ch in phrase_key(phrase).replace("i\u0307", "\u0130"):
+        if ch == "\u0130":
+            parts.append("(?:\u0130|i\u0307)")
+        elif ch == " ":
             parts.append(r"\s+")
         elif ch == "-":
             parts.append(r"\s*\p{Pd}\s*")

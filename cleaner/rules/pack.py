@@ -26,7 +26,7 @@ from .actions import Action
 CATEGORIES = (
     "ai_image_label", "ai_image_caption", "ai_text_label", "reactions", "related",
     "read_also", "cookie_consent", "newsletter", "share", "advertising", "comments",
-    "navigation", "ui_foreign", "not_article",
+    "navigation", "ui_foreign", "not_article", "site",
 )
 ACTIONS = tuple(Action)
 # text: phrases and patterns read in block text; foreign_language: a short block in
@@ -36,9 +36,14 @@ MATCHES = ("text", "foreign_language", "markup")
 MARKUP_PACK = "markup"  # the rules the code applies by structure: loaded even without the other built-in packs
 PATTERN_FLAGS = regex.IGNORECASE | regex.FULLCASE | regex.V1
 
-_PACK_KEYS = {"id", "version", "description"}
+_PACK_KEYS = {"id", "version", "description", "host"}
 _RULE_KEYS = {"id", "category", "action", "description", "phrases", "patterns", "max_chars", "match", "max_words",
-              "markers", "reasons"}
+              "markers", "reasons", "evidence"}
+# A learned rule's evidence (`cleaner.sites`): pages of the host it was seen on, out of
+# how many distinct articles, where on the page, its language, and whether it is also
+# some page's own headline (which it never removes on that page), or the lead of the story
+# whose headline it sits under (which it never removes on that story's page).
+_EVIDENCE_KEYS = {"seen": int, "of": int, "where": str, "lang": str, "headline": bool, "teaser_of": str}
 _ID = regex.compile(r"[a-z0-9][a-z0-9-]*")
 _LANG = regex.compile(r"[a-z]{2,3}")
 
@@ -57,10 +62,30 @@ class Rule:
     max_words: int | None = None
     markers: tuple[str, ...] = ()  # markup rules: lower-case words of a box's class, id or aria-label
     reasons: tuple[tuple[str, str], ...] = ()  # markup rules: why a page has no article, by case
+    evidence: tuple[tuple[str, object], ...] = ()  # learned rules: why (see _EVIDENCE_KEYS), sorted by key
 
     @property
     def name(self) -> str:
         return f"{self.pack}/{self.id}"
+
+    @property
+    def evidence_text(self) -> str | None:
+        """A learned rule's evidence in one line, for provenance and the report; None for written rules.
+
+        >>> Rule("site-e-org", "s-1", "site", Action.DROP_BLOCK,
+        ...      evidence=(("lang", "de"), ("of", 6), ("seen", 6), ("where", "footer/p"))).evidence_text
+        'seen on 6 of 6 articles, footer/p, de'
+        """
+        if not self.evidence:
+            return None
+        facts = dict(self.evidence)
+        parts = [f"seen on {facts.get('seen', '?')} of {facts.get('of', '?')} articles"]
+        parts += [str(facts[key]) for key in ("where", "lang") if facts.get(key)]
+        if facts.get("headline"):
+            parts.append("also a headline")
+        if facts.get("teaser_of"):
+            parts.append(f"under the headline {facts['teaser_of']!r}")
+        return ", ".join(parts)
 
     def reason(self, case: str) -> str:
         """The reason text a markup rule gives for ``case`` (see its pack)."""
@@ -75,6 +100,7 @@ class RulePack:
     sha256: str
     source: str
     rules: tuple[Rule, ...]
+    host: str | None = None  # a site pack (`cleaner.sites`): the host whose pages it applies to
     # Shipped with cleaner: its patterns are written linear and fuzzed here, so they
     # run without a timeout (the timer costs more than the match).  User packs keep it.
     trusted: bool = False
@@ -107,6 +133,9 @@ def parse_pack(raw: bytes, source: str) -> RulePack:
         raise RulePackError(f"{source}: [pack] id must be lower-case letters, digits and dashes, got {pack_id!r}")
     if not isinstance(head.get("version"), str):
         raise RulePackError(f"{source}: [pack] version must be a string such as \"1.0.0\"")
+    host = head.get("host")
+    if host is not None and (not isinstance(host, str) or not host.strip() or any(c.isspace() for c in host)):
+        raise RulePackError(f"{source}: [pack] host must be a host name such as \"news.example.org\", got {host!r}")
     extra = set(data) - {"pack", "rules"}
     if extra:
         raise RulePackError(f"{source}: unknown top-level key(s): {', '.join(sorted(extra))}")
@@ -127,6 +156,7 @@ def parse_pack(raw: bytes, source: str) -> RulePack:
         sha256=hashlib.sha256(raw).hexdigest(),
         source=source,
         rules=tuple(rules),
+        host=host.lower() if host else None,
     )
 
 
@@ -179,6 +209,14 @@ def _parse_rule(entry: object, pack_id: str, where: str) -> Rule:
         value = entry.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise RulePackError(f"{where}: {key} must be a positive integer, got {value!r}")
+    evidence = entry.get("evidence", {})
+    if not isinstance(evidence, dict):
+        raise RulePackError(f"{where}: evidence must be a table (seen, of, where, lang, headline)")
+    _check_keys(evidence, set(_EVIDENCE_KEYS), f"{where}: evidence")
+    for key, value in evidence.items():
+        kind = _EVIDENCE_KEYS[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise RulePackError(f"{where}: evidence.{key} must be {kind.__name__}, got {value!r}")
     return Rule(
         pack=pack_id,
         id=rule_id,
@@ -192,6 +230,7 @@ def _parse_rule(entry: object, pack_id: str, where: str) -> Rule:
         max_words=entry.get("max_words"),
         markers=tuple(m.strip().lower() for m in markers),
         reasons=tuple(sorted(reasons.items())),
+        evidence=tuple(sorted(evidence.items())),
     )
 
 

@@ -354,3 +354,20 @@ def test_the_pipeline_path_in_the_docs_is_importable():
     assert load_object(PIPELINE) is CleanerPipeline
     assert PIPELINE in sys.modules["cleaner.integrations.scrapy"].__doc__
 
+
+
+def test_site_packs_learned_earlier_are_applied_by_host(tmp_path):
+    from test_sites import PROMO, crawl
+
+    from cleaner.sites import learn_sites, write_packs
+
+    pages = crawl()
+    write_packs(learn_sites(pages), tmp_path)
+    from scrapy.settings import Settings
+
+    settings = Settings({"CLEANER_SITE_PACKS": str(tmp_path)})
+    pipeline = CleanerPipeline.from_crawler(type("Crawler", (), {"settings": settings})())
+    out = pipeline.process_item(dict(pages[1]))
+    assert PROMO not in out["cleaned"]["text"]
+    assert [r["evidence"] for r in out["cleaned"]["removed"] if r["text"] == PROMO] == [
+        "seen on 6 of 6 articles, article/p, de"]

@@ -283,3 +283,24 @@ def test_a_warc_file_warcio_chokes_on_becomes_an_error_record(monkeypatch):
     records = list(spark_job.warc_records(("hdfs:///crawl/x.warc.gz", b"")))
     assert [r.position for r in records] == [0, 1]
     assert records[1].error.startswith("hdfs:///crawl/x.warc.gz: unreadable WARC after 1 records: AttributeError")
+
+
+def test_learn_sites_groups_by_host_before_cleaning(spark, tmp_path):
+    from test_sites import PROMO, TAGLINE, crawl
+
+    pages = crawl()
+    crawl_file = tmp_path / "crawl.jsonl"
+    crawl_file.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages), encoding="utf-8")
+    packs, output = tmp_path / "packs", tmp_path / "out"
+    assert main(["--input", str(crawl_file), "--output", str(output), "--learn-sites", "--site-packs", str(packs),
+                 "--partitions", "2"], spark=spark) == 0
+    assert [p.name for p in packs.iterdir()] == ["stadtblatt.example.de.toml"]
+    from cleaner.sites import learn_sites
+
+    # Learned across partitions, the pack is the one learned in one process.
+    assert (packs / "stadtblatt.example.de.toml").read_text(encoding="utf-8") == learn_sites(pages)[0].toml
+    out = [json.loads(line) for part in sorted(output.glob("part-*")) for line in part.read_text().splitlines()]
+    assert len(out) == len(pages)
+    for record in out:
+        assert PROMO not in record["text"] and TAGLINE not in record["text"]
+        assert any(r["category"] == "site" and r["evidence"] for r in record["removed"])
