@@ -34,7 +34,8 @@ def test_page_metadata_reads_declared_tags_and_falls_back_to_the_markup():
         "<body><h1>Council approves budget</h1><p>x</p></body></html>"
     )
     assert page_metadata(tree) == {
-        "title": "Tab", "author": "Anna Lee", "date": "2025-03-04", "url": "https://example.org/a"}
+        "title": "Tab", "author": "Anna Lee", "date": "2025-03-04", "published": "2025-03-04T10:00:00",
+        "url": "https://example.org/a"}
 
 
 def test_a_user_markup_rule_prunes_boxes_by_its_own_markers(tmp_path):

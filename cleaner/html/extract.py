@@ -63,7 +63,7 @@ def extract_html(doc: Document, context: Context) -> Document:
     metadata: dict[str, str] = {}
     title = None
     if tree is not None:
-        metadata = page_metadata(tree)
+        metadata = page_metadata(tree, doc.input.url)
         title = metadata.pop("title", None)
     if extracted is not None and extracted.body is not None:
         pieces = list(_body_blocks(extracted.body))
