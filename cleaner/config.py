@@ -58,6 +58,10 @@ class HtmlConfig:
     # A share, advertising or newsletter label takes the small box it heads
     # (its buttons, the ad slot) when that box is at most this long.
     box_max_chars: int = 200
+    # The box around a picture, its caption and its AI-image label holds at most
+    # this much else (a credit, "Photo: Reuters"); more, and it is an article
+    # box the label merely sits in: the label goes alone.
+    caption_box_extra_chars: int = 80
     # Fast extraction that returns one block at least this long found no structure (<div> soup).
     blob_min_chars: int = 400
     # An extraction this long is taken as it is; shorter ones are checked for missed paragraphs.

@@ -1,0 +1,106 @@
+"""Which caption an AI-image label belongs to, by the page's structure, in any markup.
+
+A label and its caption sit together around a picture whatever the tags:
+
+- the label written into the caption (``caption text<span>label</span>``);
+- label and caption as adjacent siblings, the label before or after
+  (``<span>caption</span><span>label</span>``, ``<div>label</div><div>caption</div>``);
+- a badge laid over the image's box, the caption beside that box;
+- the label in the picture's ``alt``, ``title`` or ``aria-label``, the caption beside the picture.
+
+A caption must be short, must not be a heading or the page's title, and the
+box holding label, caption and picture must hold little else: a label
+standing alone between paragraphs takes no paragraph with it.  The label's
+language and the caption's need not agree (a UI in one, the article in another).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .parse import _squash
+
+_IMAGE = etree.XPath("boolean(descendant-or-self::*[self::img or self::picture or self::video or self::svg"
+                     " or self::figure])")
+_HEADING = etree.XPath("boolean(descendant-or-self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+                       " or self::h6])")
+_BOUNDARY = frozenset({"body", "html", "article", "main"})
+# Climbing from the label: its own element, the wrapper around it, the image box the badge sits on.
+_LEVELS = 3
+# Attributes that may carry a picture's label instead of its visible text.
+LABEL_ATTRIBUTES = ("alt", "title", "aria-label")
+IMAGE_TAGS = ("img", "picture", "video", "figure")
+
+
+def caption_of(label: etree._Element, title_text: str, max_chars: int, extra_chars: int) -> etree._Element | None:
+    """The element holding the caption ``label`` belongs to, or None when it stands alone.
+
+    ``max_chars``: the longest caption; ``extra_chars``: what else (a credit)
+    the box of picture, caption and label may hold.
+    """
+    parent = label.getparent()
+    if parent is None or parent.tag in _BOUNDARY:
+        return None
+    label_text = _squash(label)
+    # "caption text<span>label</span>": the label is written into its caption.
+    if _has_own_text(parent):
+        around = _squash(parent).replace(label_text, "").strip()
+        return parent if around and _is_caption(parent, around, title_text, max_chars) else None
+    node = label
+    for _ in range(_LEVELS):
+        parent = node.getparent()
+        if parent is None or parent.tag in _BOUNDARY:
+            return None
+        caption = _beside(node)
+        if caption is not None:
+            text = _squash(caption)
+            box_rest = len(_squash(parent)) - len(text) - len(label_text)
+            if (box_rest <= extra_chars and (_IMAGE(parent) or _image_beside(parent))
+                    and _is_caption(caption, text, title_text, max_chars)):
+                return caption
+            return None
+        node = parent
+    return None
+
+
+def caption_of_picture(picture: etree._Element, title_text: str, max_chars: int,
+                       extra_chars: int) -> etree._Element | None:
+    """The caption beside a picture whose ``alt``/``title``/``aria-label`` is the label."""
+    node = picture
+    for _ in range(_LEVELS):
+        parent = node.getparent()
+        if parent is None or parent.tag in _BOUNDARY:
+            return None
+        caption = _beside(node)
+        if caption is not None:
+            text = _squash(caption)
+            if len(_squash(parent)) - len(text) <= extra_chars and _is_caption(caption, text, title_text, max_chars):
+                return caption
+            return None
+        node = parent
+    return None
+
+
+def _beside(node: etree._Element) -> etree._Element | None:
+    """The nearest sibling with text: the one before (a label under its caption), else the one after."""
+    for sibling in (node.itersiblings(preceding=True), node.itersiblings()):
+        for element in sibling:
+            if isinstance(element.tag, str) and _squash(element):
+                return element
+    return None
+
+
+def _image_beside(box: etree._Element) -> bool:
+    """The picture sits in the box's neighbour: ``<div><img></div><div>caption label</div>``."""
+    for sibling in (box.getprevious(), box.getnext()):
+        if sibling is not None and isinstance(sibling.tag, str) and _IMAGE(sibling) and not _squash(sibling):
+            return True
+    return False
+
+
+def _is_caption(element: etree._Element, text: str, title_text: str, max_chars: int) -> bool:
+    return 0 < len(text) <= max_chars and text.casefold() != title_text and not _HEADING(element)
+
+
+def _has_own_text(element: etree._Element) -> bool:
+    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
