@@ -13,6 +13,7 @@ from lxml import etree
 from ..config import HtmlConfig
 from ..document import Block, Document
 from ..errors import TooDeepError
+from ..load import document_start
 from ..rules import Rule
 from .metadata import page_metadata
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
@@ -50,7 +51,8 @@ def extract_html(doc: Document, context: Context) -> Document:
     import trafilatura
 
     loaded, rules, html = doc.loaded, context.rules, context.config.html
-    tree = _parse(loaded.text)
+    # Leading junk (a PHP warning, a stray line) is no part of the page: parse from the page's own start.
+    tree = _parse(loaded.text[document_start(loaded.text):])
     if tree is not None:
         _strip_code(tree)
     pruned = prune(tree, rules, context.config) if tree is not None else []
