@@ -142,6 +142,10 @@ class RulesConfig:
     foreign_min_confidence: float = 0.5
     # An HTML page with no article-length paragraph and fewer letters than this holds no article.
     not_article_max_letters: int = 300
+    # ... unless it holds at least this many prose blocks (paragraphs ending like a
+    # sentence) holding half its letters: a page of short real paragraphs is an
+    # article; a login wall has one sentence ("Sign in to continue reading.").
+    not_article_min_prose: int = 2
 
 
 @dataclass(frozen=True)

@@ -188,3 +188,16 @@ def test_a_page_that_is_no_article_gives_empty_text_and_a_reason(kind):
     assert result.text == "" and result.error is None
     assert result.reason.startswith("no article: ")
     assert result.segments == [] or [s.kind for s in result.segments] == ["title"]
+
+
+def test_a_page_of_short_real_paragraphs_is_an_article():
+    from cleaner import clean
+
+    # A vulnerability database entry: every paragraph short, none of article length.
+    paragraphs = ["A heap overflow in the parser allows a crash.", "Versions before 2.4.1 are affected.",
+                  "Update to 2.4.1 or later."]
+    html = ("<html><head><title>CVE-2024-0001</title></head><body><div class='entry'>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></body></html>")
+    result = clean(html)
+    assert result.reason is None
+    assert result.text.split("\n\n") == paragraphs
