@@ -68,6 +68,10 @@ class HtmlConfig:
     sure_found_chars: int = 2000
     # A leaf <p> or <div> this long reads like an article paragraph.
     paragraph_min_chars: int = 150
+    # When recall mode replaced fast mode's extraction, a leaf block at least this
+    # long that fast mode found before recall's first paragraph is put back: a
+    # lead paragraph, in any script (a Japanese lead is often under 100 characters).
+    opening_min_chars: int = 40
     # Only extractions shorter than this are checked for being links and captions.
     short_extraction_chars: int = 2000
     # Extracted text made this much of link texts and captions is no article.

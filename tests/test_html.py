@@ -94,9 +94,18 @@ def test_headline_furniture_goes_under_the_markup_rule():
     kept, dropped = _headline_furniture(pieces, "Council approves budget", rules.markup("headline-furniture"),
                                         CleanerConfig().html)
     assert kept == [Piece("Body text.")]
+    # The repeated headline is recorded too: the result says where it went.
     assert [(p.text, p.removal(0, 8).rule, p.removal(0, 8).category) for p in dropped] == [
-        ("Politics", "markup/headline-furniture", "navigation")]
+        ("Politics", "markup/headline-furniture", "navigation"),
+        ("Council approves budget", "markup/headline-furniture", "navigation")]
     assert isinstance(dropped[0], Pruned)
+
+
+def test_headline_furniture_never_takes_the_only_paragraph():
+    rules = RuleSet(builtin_packs())
+    only = [Piece("Council approves budget: the vote was 31 to 12.")]
+    assert _headline_furniture(only, "Council approves budget", rules.markup("headline-furniture"),
+                               CleanerConfig().html) == (only, [])
 
 
 def test_body_blocks_are_pieces_with_kind_and_level():
@@ -106,3 +115,19 @@ def test_body_blocks_are_pieces_with_kind_and_level():
                             "<table><row><cell>a</cell><cell>b</cell></row></table><graphic/></body>")
     assert list(_body_blocks(body)) == [
         Piece("Budget", "heading", 3), Piece("Text."), Piece("One", "list_item"), Piece("a | b", "table")]
+
+
+def test_the_recall_fallback_keeps_the_lead_fast_mode_found():
+    from lxml import etree
+
+    from cleaner.html.extract import _keep_opening
+
+    lead = "政府は１４日、新たな経済対策を閣議決定した。物価高に対応するため、低所得世帯への給付金を柱とする。"
+    body = "対策の規模は国と地方を合わせて２１兆円程度となる見通しで、財源の多くは国債の追加発行でまかなう。" * 4
+    tree = _parse(f"<html><body><div class='bc'>ホーム › 経済</div><div class='lead'>{lead}</div>"
+                  f"<div class='body'>{body}</div></body></html>")
+    fast = etree.fromstring(f"<body><p>{lead} {body}</p></body>")  # one blob
+    recall = [Piece("ホーム › 経済"), Piece(body)]  # the breadcrumb instead of the lead
+    assert [p.text for p in _keep_opening(recall, fast, tree, CleanerConfig().html)] == ["ホーム › 経済", lead, body]
+    # Nothing fast mode found before recall's first paragraph is lost: nothing changes.
+    assert _keep_opening([Piece(lead), Piece(body)], fast, tree, CleanerConfig().html) == [Piece(lead), Piece(body)]

@@ -33,6 +33,7 @@ TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables"
 FALLBACK_OPTIONS = {"fast": True, "favor_recall": True, "include_comments": False, "include_tables": True}
 _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 _LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
+_LEAF_BLOCKS = _LONG_LEAF_BLOCKS
 _HEADING = regex.compile(r"h([1-6])")
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
 
@@ -59,7 +60,8 @@ def extract_html(doc: Document, context: Context) -> Document:
     source = tree if tree is not None else loaded.text
     settings, fallback = _extractors()
     extracted = trafilatura.bare_extraction(source, options=settings)
-    if extracted is None or extracted.body is None or _missed_text(extracted.body, tree, html):
+    fast_body = extracted.body if extracted is not None else None
+    if fast_body is None or _missed_text(fast_body, tree, html):
         extracted = trafilatura.bare_extraction(source, options=fallback) or extracted
     pieces: list[Piece] = []
     metadata: dict[str, str] = {}
@@ -69,6 +71,8 @@ def extract_html(doc: Document, context: Context) -> Document:
         title = metadata.pop("title", None)
     if extracted is not None and extracted.body is not None:
         pieces = list(_body_blocks(extracted.body))
+        if fast_body is not None and extracted.body is not fast_body and tree is not None:
+            pieces = _keep_opening(pieces, fast_body, tree, html)
     if not pieces and (depth := nesting_depth(loaded.text)) > html.parser_max_depth:
         raise TooDeepError(
             f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
@@ -116,6 +120,31 @@ def _missed_text(body: etree._Element, tree: etree._Element | None, html: HtmlCo
     return any(found_chars and missed > found_chars for found_chars, missed in chars.values())
 
 
+def _keep_opening(pieces: list[Piece], fast_body: etree._Element, tree: etree._Element,
+                  html: HtmlConfig) -> list[Piece]:
+    """Recall mode's blocks, with the paragraphs fast mode found before recall's first paragraph put back.
+
+    Recall mode may skip an article's lead and start at a breadcrumb; what fast
+    mode found there (leaf paragraphs of the page, in its order) stays, just
+    before recall's first paragraph.
+    """
+    first = next((p for p in pieces if p.kind == "paragraph" and len(p.text) >= html.paragraph_min_chars), None)
+    fast_text = _squash(fast_body)
+    limit = fast_text.find(first.text) if first is not None else -1
+    if limit <= 0:
+        return pieces
+    lost = []
+    for leaf in _LEAF_BLOCKS(tree, chars=html.opening_min_chars):
+        text = _squash(leaf)
+        if len(text) >= html.opening_min_chars and 0 <= fast_text.find(text) < limit \
+                and not any(text in piece.text for piece in pieces) and text not in {p.text for p in lost}:
+            lost.append(Piece(text))
+    if not lost:
+        return pieces
+    at = pieces.index(first)
+    return pieces[:at] + lost + pieces[at:]
+
+
 def _body_blocks(body: etree._Element) -> Iterator[Piece]:
     """The blocks of trafilatura's output tree, in order."""
     for element in body:
@@ -141,8 +170,10 @@ def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule,
     """The headline repeated in the body, and the short lines above it (kicker, breadcrumb, date).
 
     The title is kept apart; a block that repeats it, alone or with a section
-    name and a date beside it, goes, and so do short lines before it: article
-    text does not come before its own headline.
+    name and a date beside it, goes (recorded, so the result says where the
+    headline went), and so do short lines before it: article text does not
+    come before its own headline.  Never the only text: a page whose one
+    paragraph holds its title keeps it.
     """
     if not title:
         return pieces, []
@@ -151,15 +182,10 @@ def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule,
         folded = " ".join(piece.text.casefold().split())
         if key in folded and len(folded) <= len(key) + html.headline_extra_chars:
             above = pieces[:index]
-            if all(len(p.text) <= html.furniture_max_chars for p in above):
-                dropped = [Pruned(rule, text=p.text) for p in above + [piece] if not _same(p.text, title)]
-                return pieces[index + 1:], dropped
+            if index + 1 < len(pieces) and all(len(p.text) <= html.furniture_max_chars for p in above):
+                return pieces[index + 1:], [Pruned(rule, text=p.text) for p in above + [piece]]
             break
     return pieces, []
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 def _links_and_captions(pieces: list[Piece], tree: etree._Element, html: HtmlConfig) -> bool:
