@@ -72,6 +72,12 @@ class HtmlConfig:
     # long that fast mode found before recall's first paragraph is put back: a
     # lead paragraph, in any script (a Japanese lead is often under 100 characters).
     opening_min_chars: int = 40
+    # ... when it ends at most this far before that paragraph (or before a lead
+    # put back): room for a headline, a date line and a caption between them.
+    opening_max_gap_chars: int = 300
+    # A page whose extraction is shorter than this and that holds a form to fill
+    # in (not a search box) is a login wall.
+    login_wall_max_chars: int = 300
     # Only extractions shorter than this are checked for being links and captions.
     short_extraction_chars: int = 2000
     # Extracted text made this much of link texts and captions is no article.
@@ -150,6 +156,9 @@ class RulesConfig:
     # sentence) holding half its letters: a page of short real paragraphs is an
     # article; a login wall has one sentence ("Sign in to continue reading.").
     not_article_min_prose: int = 2
+    # ... and it must have at least this many blocks to be shaped like a list:
+    # a page of a line or two ("Test", one sentence) is a short page, kept.
+    not_article_min_blocks: int = 4
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ..document import Block, Document
 from ..errors import TooDeepError
 from ..load import document_start
 from ..rules import Rule
-from .metadata import page_metadata
+from .metadata import headings, page_metadata
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
 from .prune import Pruned, prune
 
@@ -35,6 +35,7 @@ _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 _LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
 _LEAF_BLOCKS = _LONG_LEAF_BLOCKS
 _HEADING = regex.compile(r"h([1-6])")
+_SENTENCE_END = regex.compile(r"[.!?…。！？]")
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
 
 
@@ -76,13 +77,18 @@ def extract_html(doc: Document, context: Context) -> Document:
     if not pieces and (depth := nesting_depth(loaded.text)) > html.parser_max_depth:
         raise TooDeepError(
             f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
-    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html)
+    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html,
+                                            headings(tree) if tree is not None else [])
     reason = None
     if pieces and tree is not None and _links_and_captions(pieces, tree, html):
         # A list of links or a gallery: recorded as removed, no article passed off.
         not_article = rules.markup("not-an-article")
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
         pieces, reason = [], not_article.reason("links")
+    elif pieces and tree is not None and _login_wall(pieces, tree, html):
+        not_article = rules.markup("not-an-article")
+        furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
+        pieces, reason = [], not_article.reason("short")
     _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason
     return doc
@@ -122,27 +128,40 @@ def _missed_text(body: etree._Element, tree: etree._Element | None, html: HtmlCo
 
 def _keep_opening(pieces: list[Piece], fast_body: etree._Element, tree: etree._Element,
                   html: HtmlConfig) -> list[Piece]:
-    """Recall mode's blocks, with the paragraphs fast mode found before recall's first paragraph put back.
+    """Recall mode's blocks, with the lead fast mode found just before recall's first paragraph put back.
 
-    Recall mode may skip an article's lead and start at a breadcrumb; what fast
-    mode found there (leaf paragraphs of the page, in its order) stays, just
-    before recall's first paragraph.
+    Recall mode may skip an article's lead and start at a breadcrumb.  A leaf
+    block of the page that fast mode found right before recall's first
+    paragraph (at most ``opening_max_gap_chars`` apart, block after block),
+    that reads like prose (a sentence end, few link words) and that recall
+    lost, goes back just before that paragraph.  Sidebars, tag clouds and
+    archives further up are link lists and stay out.
     """
     first = next((p for p in pieces if p.kind == "paragraph" and len(p.text) >= html.paragraph_min_chars), None)
     fast_text = _squash(fast_body)
     limit = fast_text.find(first.text) if first is not None else -1
     if limit <= 0:
         return pieces
-    lost = []
+    candidates = []
     for leaf in _LEAF_BLOCKS(tree, chars=html.opening_min_chars):
         text = _squash(leaf)
-        if len(text) >= html.opening_min_chars and 0 <= fast_text.find(text) < limit \
-                and not any(text in piece.text for piece in pieces) and text not in {p.text for p in lost}:
-            lost.append(Piece(text))
+        at = fast_text.find(text)
+        if len(text) >= html.opening_min_chars and 0 <= at < limit and _SENTENCE_END.search(text) \
+                and len(_squash_links(leaf)) * 3 < len(text) and not any(text in piece.text for piece in pieces):
+            candidates.append((at, text))
+    lost: list[Piece] = []
+    for at, text in sorted(candidates, reverse=True):  # from the first paragraph upwards, block after block
+        if at + len(text) <= limit and limit - (at + len(text)) <= html.opening_max_gap_chars:
+            lost.insert(0, Piece(text))
+            limit = at
     if not lost:
         return pieces
-    at = pieces.index(first)
-    return pieces[:at] + lost + pieces[at:]
+    index = pieces.index(first)
+    return pieces[:index] + lost + pieces[index:]
+
+
+def _squash_links(element: etree._Element) -> str:
+    return "".join(_squash(link) for link in element.iter("a"))
 
 
 def _body_blocks(body: etree._Element) -> Iterator[Piece]:
@@ -165,27 +184,38 @@ def _body_blocks(body: etree._Element) -> Iterator[Piece]:
             yield Piece(text, _BLOCK_KINDS.get(tag, "paragraph"))
 
 
-def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule,
-                        html: HtmlConfig) -> tuple[list[Piece], list[Pruned]]:
+def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule, html: HtmlConfig,
+                        headings: list[str] = ()) -> tuple[list[Piece], list[Pruned]]:
     """The headline repeated in the body, and the short lines above it (kicker, breadcrumb, date).
 
     The title is kept apart; a block that repeats it, alone or with a section
     name and a date beside it, goes (recorded, so the result says where the
     headline went), and so do short lines before it: article text does not
     come before its own headline.  Never the only text: a page whose one
-    paragraph holds its title keeps it.
+    paragraph holds its title keeps it.  ``headings``: the page's <h1>s, the
+    headline as shown where the title was declared otherwise.
     """
     if not title:
         return pieces, []
-    key = " ".join(title.casefold().split())
+    keys = [" ".join(t.casefold().split()) for t in (title, *headings) if t.strip()]
     for index, piece in enumerate(pieces[:html.headline_search_blocks]):
         folded = " ".join(piece.text.casefold().split())
-        if key in folded and len(folded) <= len(key) + html.headline_extra_chars:
+        if any(key in folded and len(folded) <= len(key) + html.headline_extra_chars for key in keys):
             above = pieces[:index]
             if index + 1 < len(pieces) and all(len(p.text) <= html.furniture_max_chars for p in above):
                 return pieces[index + 1:], [Pruned(rule, text=p.text) for p in above + [piece]]
             break
     return pieces, []
+
+
+_FORM_FIELDS = etree.XPath("//body//form//input[not(@type) or not(contains('hidden search submit button image "
+                           "checkbox radio', translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                           "'abcdefghijklmnopqrstuvwxyz')))]")
+
+
+def _login_wall(pieces: list[Piece], tree: etree._Element, html: HtmlConfig) -> bool:
+    """A short page built around a form to fill in (a name, a password): a login or subscription wall."""
+    return sum(len(piece.text) for piece in pieces) <= html.login_wall_max_chars and bool(_FORM_FIELDS(tree))
 
 
 def _links_and_captions(pieces: list[Piece], tree: etree._Element, html: HtmlConfig) -> bool:

@@ -71,17 +71,22 @@ def page_metadata(tree: etree._Element, url: str | None = None) -> dict[str, str
         found["site"] = ld["publisher"]
     if "author" not in found and (byline := _byline(tree)):
         found["author"] = byline
-    headings = [text for h in _HEADINGS(tree) if (text := _text(h))]
+    shown = headings(tree)
     page_title = _text(tree.find(".//title")) if tree.find(".//title") is not None else ""
     titles = _ld_titles(ld, page_title) + [declared[k] for k in _TITLE_KEYS if k in declared]
     # The site's names, and the author's: a blog's tab reads "Post title | Author Name".
     sites = [s for s in (found.get("site"), ld.get("publisher"), declared.get("twitter:site"), found.get("author"))
              if s]
-    if title := choose_title(titles, headings, sites, found.get("url") or url or "", page_title):
+    if title := choose_title(titles, shown, sites, found.get("url") or url or "", page_title):
         found["title"] = title
     _dates(found, tree)
     return {key: found[key] for key in ("title", "author", "date", "published", "modified", "site", "url",
                                         "description") if found.get(key)}
+
+
+def headings(tree: etree._Element) -> list[str]:
+    """The texts of the page's first <h1>s: the headline as the reader sees it."""
+    return [text for h in _HEADINGS(tree) if (text := _text(h))]
 
 
 def _ld_titles(ld: dict[str, str], page_title: str) -> list[str]:

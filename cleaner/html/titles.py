@@ -28,17 +28,22 @@ _HOST_NOISE = {"www", "m", "en", "mobile", "amp", "news", "com", "org", "net", "
 
 def choose_title(declared: list[str], headings: list[str], sites: list[str], url: str,
                  page_title: str = "") -> str | None:
-    """The article's title: the most trusted of ``declared`` (JSON-LD, meta tags), else ``<title>``, else an <h1>.
+    """The article's title: of ``declared`` (JSON-LD, meta tags, most trusted first) the one an <h1>
+    repeats, else the most trusted; else ``<title>``; else an <h1>.
 
     The site's name is cut off each.  ``<title>`` comes last because it is the
     browser tab's: "Headline - Section - Site" where the page's <h1> says
     which leading part is the headline.
     """
     others = declared + headings + [page_title]
-    for title in declared:
-        if title:
-            return strip_site(title, sites, url, others)
+    stripped = [strip_site(title, sites, url, others) for title in declared if title]
     folded_headings = {_fold(h) for h in headings if h}
+    # The one the reader sees as the headline first: JSON-LD often holds an SEO variant.
+    for title in stripped:
+        if _fold(title) in folded_headings:
+            return title
+    if stripped:
+        return stripped[0]
     if page_title:
         for part in _parts(page_title):
             if _fold(part) in folded_headings:

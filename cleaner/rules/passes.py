@@ -2,9 +2,10 @@
 
 - `foreign_blocks`: short standalone blocks in another language than the page,
   next to chrome or outside the story, are interface (``match = "foreign_language"``);
-- `not_an_article`: an HTML page shaped like a list, a gallery or a login
-  wall (no paragraph of article length, and not several sentences of prose)
-  is no article (the markup rule ``not-an-article``).
+- `not_an_article`: an HTML page shaped like a list or a gallery (several
+  short blocks, no paragraph of article length, not several sentences of
+  prose) is no article (the markup rule ``not-an-article``; login walls are
+  told by their form in `cleaner.html.extract`).
 """
 
 from __future__ import annotations
@@ -65,11 +66,12 @@ def foreign_blocks(doc: Document, rule: Rule, config: RulesConfig, article_min_l
 
 
 def not_an_article(doc: Document, rule: Rule, config: RulesConfig, article_min_letters: int) -> None:
-    """An HTML page shaped like a list, a gallery or a login wall is no article.
+    """An HTML page shaped like a list or a gallery is no article.
 
     Shaped so: its kept text has no paragraph of article length, little text,
-    and fewer than ``not_article_min_prose`` prose blocks (paragraphs that end
-    like a sentence), or prose holds under half its letters.  A page of short
+    at least ``not_article_min_blocks`` blocks, and fewer than
+    ``not_article_min_prose`` prose blocks (paragraphs that end like a
+    sentence), or prose holds under half its letters.  A page of short
     real paragraphs (a vulnerability entry, a notice) is an article, however short.
     Its blocks are recorded as removed by ``rule``, and ``doc.reason`` is the
     rule's reason for the case: nothing passes for an article, nothing vanishes.
@@ -80,6 +82,8 @@ def not_an_article(doc: Document, rule: Rule, config: RulesConfig, article_min_l
     total = sum(letters(b) for b in kept)
     if total >= config.not_article_max_letters:
         return
+    if len(kept) < config.not_article_min_blocks:
+        return  # a line or two is a short page, not a list (a login wall is told by its form, in extraction)
     prose = [b for b in kept if _prose(b)]
     if len(prose) >= config.not_article_min_prose and sum(letters(b) for b in prose) * 2 >= total:
         return
