@@ -131,3 +131,11 @@ def test_the_recall_fallback_keeps_the_lead_fast_mode_found():
     assert [p.text for p in _keep_opening(recall, fast, tree, CleanerConfig().html)] == ["ホーム › 経済", lead, body]
     # Nothing fast mode found before recall's first paragraph is lost: nothing changes.
     assert _keep_opening([Piece(lead), Piece(body)], fast, tree, CleanerConfig().html) == [Piece(lead), Piece(body)]
+
+
+def test_loose_text_after_a_block_in_trafilaturas_output_is_kept():
+    from lxml import etree
+
+    body = etree.fromstring("<body>lead<p>abc</p>ghi<head rend='h2'>Part</head><p>def</p></body>")
+    assert [(p.text, p.kind) for p in _body_blocks(body)] == [
+        ("lead", "paragraph"), ("abc", "paragraph"), ("ghi", "paragraph"), ("Part", "heading"), ("def", "paragraph")]

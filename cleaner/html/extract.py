@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +16,7 @@ from ..document import Block, Document
 from ..errors import TooDeepError
 from ..load import document_start
 from ..rules import Rule
-from .metadata import headings, page_metadata
+from .metadata import page_metadata
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
 from .prune import Pruned, prune
 
@@ -31,6 +32,10 @@ TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables"
 # and our rules remove what it lets through.  Fast too: the comparison with
 # readability and jusText changed no page of the benchmark or the fixtures.
 FALLBACK_OPTIONS = {"fast": True, "favor_recall": True, "include_comments": False, "include_tables": True}
+# When recall mode misses the text too (a page whose paragraphs repeat one
+# another, plain <p>s between <hr>s and <h2>s), trafilatura's full run, which
+# compares its result with readability's and jusText's, has the last word.
+THOROUGH_OPTIONS = {"fast": False, "include_comments": False, "include_tables": True}
 _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 _LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
 _LEAF_BLOCKS = _LONG_LEAF_BLOCKS
@@ -59,16 +64,21 @@ def extract_html(doc: Document, context: Context) -> Document:
         _strip_code(tree)
     pruned = prune(tree, rules, context.config) if tree is not None else []
     source = tree if tree is not None else loaded.text
-    settings, fallback = _extractors()
+    settings, fallback, thorough = _extractors()
     extracted = trafilatura.bare_extraction(source, options=settings)
     fast_body = extracted.body if extracted is not None else None
     if fast_body is None or _missed_text(fast_body, tree, html):
         extracted = trafilatura.bare_extraction(source, options=fallback) or extracted
+        if extracted is not None and extracted.body is not None and _missed_text(extracted.body, tree, html):
+            full = trafilatura.bare_extraction(source, options=thorough)
+            if full is not None and full.body is not None and len(_STRING(full.body)) > len(_STRING(extracted.body)):
+                extracted = full
     pieces: list[Piece] = []
     metadata: dict[str, str] = {}
     title = None
+    shown: list[str] = []  # the <h1>s that repeat a declared title
     if tree is not None:
-        metadata = page_metadata(tree, doc.input.url)
+        metadata = page_metadata(tree, doc.input.url, shown)
         title = metadata.pop("title", None)
     if extracted is not None and extracted.body is not None:
         pieces = list(_body_blocks(extracted.body))
@@ -77,10 +87,10 @@ def extract_html(doc: Document, context: Context) -> Document:
     if not pieces and (depth := nesting_depth(loaded.text)) > html.parser_max_depth:
         raise TooDeepError(
             f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
-    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html,
-                                            headings(tree) if tree is not None else [])
+    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html, shown)
     reason = None
-    if pieces and tree is not None and _links_and_captions(pieces, tree, html):
+    min_items = context.config.rules.not_article_min_blocks
+    if pieces and tree is not None and _links_and_captions(pieces, tree, html, min_items):
         # A list of links or a gallery: recorded as removed, no article passed off.
         not_article = rules.markup("not-an-article")
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
@@ -95,14 +105,14 @@ def extract_html(doc: Document, context: Context) -> Document:
 
 
 @cache
-def _extractors() -> tuple[Extractor, Extractor]:
+def _extractors() -> tuple[Extractor, Extractor, Extractor]:
     """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser)."""
     from trafilatura.settings import Extractor
 
     names = {"include_comments": "comments", "include_tables": "tables", "favor_recall": "recall"}
     return tuple(
         Extractor(**{names.get(key, key): value for key, value in options.items()})
-        for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS)
+        for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS, THOROUGH_OPTIONS)
     )
 
 
@@ -117,12 +127,14 @@ def _missed_text(body: etree._Element, tree: etree._Element | None, html: HtmlCo
         return True
     if tree is None or len(_STRING(body)) >= html.sure_found_chars:
         return False
-    found = {_squash(element) for element in body}
+    found = Counter(_squash(element) for element in body)  # counted: a paragraph may repeat another
     chars: dict[etree._Element, list[int]] = {}  # parent -> [found, missed]
     for leaf in _LONG_LEAF_BLOCKS(tree, chars=html.paragraph_min_chars):
         text = _squash(leaf)
         if len(text) >= html.paragraph_min_chars:
-            chars.setdefault(leaf.getparent(), [0, 0])[text not in found] += len(text)
+            missed = found[text] <= 0
+            found[text] -= 1
+            chars.setdefault(leaf.getparent(), [0, 0])[missed] += len(text)
     return any(found_chars and missed > found_chars for found_chars, missed in chars.values())
 
 
@@ -165,23 +177,35 @@ def _squash_links(element: etree._Element) -> str:
 
 
 def _body_blocks(body: etree._Element) -> Iterator[Piece]:
-    """The blocks of trafilatura's output tree, in order."""
+    """The blocks of trafilatura's output tree, in order, loose text between them too.
+
+    ``<p>abc</p>ghi``: text after a block (its tail) is the page's as much as the block's.
+    """
+    if text := " ".join((body.text or "").split()):
+        yield Piece(text)
     for element in body:
-        tag = element.tag
-        if tag == "list":
-            for item in element.iter("item"):
-                if text := _squash(item):
-                    yield Piece(text, "list_item")
-        elif tag == "table":
-            for row in element.iter("row"):
-                if text := " | ".join(t for cell in row if (t := _squash(cell))):
-                    yield Piece(text, "table")
-        elif tag == "head":
-            level = _HEADING.match(element.get("rend", "") or "")
-            if text := _squash(element):
-                yield Piece(text, "heading", int(level.group(1)) if level else 2)
-        elif tag != "graphic" and (text := _squash(element)):
-            yield Piece(text, _BLOCK_KINDS.get(tag, "paragraph"))
+        yield from _element_blocks(element)
+        if text := " ".join((element.tail or "").split()):
+            yield Piece(text)
+
+
+def _element_blocks(element: etree._Element) -> Iterator[Piece]:
+    """The blocks of one element of trafilatura's output: a list's items, a table's rows, a heading, a paragraph."""
+    tag = element.tag
+    if tag == "list":
+        for item in element.iter("item"):
+            if text := _squash(item):
+                yield Piece(text, "list_item")
+    elif tag == "table":
+        for row in element.iter("row"):
+            if text := " | ".join(t for cell in row if (t := _squash(cell))):
+                yield Piece(text, "table")
+    elif tag == "head":
+        level = _HEADING.match(element.get("rend", "") or "")
+        if text := _squash(element):
+            yield Piece(text, "heading", int(level.group(1)) if level else 2)
+    elif tag != "graphic" and (text := _squash(element)):
+        yield Piece(text, _BLOCK_KINDS.get(tag, "paragraph"))
 
 
 def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule, html: HtmlConfig,
@@ -218,17 +242,20 @@ def _login_wall(pieces: list[Piece], tree: etree._Element, html: HtmlConfig) -> 
     return sum(len(piece.text) for piece in pieces) <= html.login_wall_max_chars and bool(_FORM_FIELDS(tree))
 
 
-def _links_and_captions(pieces: list[Piece], tree: etree._Element, html: HtmlConfig) -> bool:
-    """Whether what was extracted is made of link texts and captions (asked of short extractions only)."""
+def _links_and_captions(pieces: list[Piece], tree: etree._Element, html: HtmlConfig, min_items: int) -> bool:
+    """Whether what was extracted is made of link texts and captions, at least ``min_items`` of them
+    (asked of short extractions only): one link around a page's text makes no list."""
     text = " ".join(piece.text for piece in pieces)
     if len(text) > html.short_extraction_chars:
         return False
     letters = len(_WORD_CHARS.findall(text))
     body = tree.find("body")
+    items = 0
     for element in body.iter("a", "figcaption") if body is not None else ():
-        if found := _squash(element):
+        if (found := _squash(element)) and found in text:
             text = text.replace(found, " ")
-    return len(_WORD_CHARS.findall(text)) < letters * (1 - html.non_prose_share)
+            items += 1
+    return items >= min_items and len(_WORD_CHARS.findall(text)) < letters * (1 - html.non_prose_share)
 
 
 def _document(doc: Document, title: str | None, pieces: list[Piece], pruned: list[Pruned],

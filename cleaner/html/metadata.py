@@ -48,11 +48,14 @@ _URLISH = regex.compile(r"^(?:https?:|www\.|/)")
 _BYLINE_MAX_CHARS = 120  # a byline is a name or a few; longer is a paragraph that mentions the author
 
 
-def page_metadata(tree: etree._Element, url: str | None = None) -> dict[str, str]:
+def page_metadata(tree: etree._Element, url: str | None = None,
+                  shown: list[str] | None = None) -> dict[str, str]:
     """Title, author, date (YYYY-MM-DD), published and modified (ISO 8601), site, url and description.
 
     ``url`` (the caller's) names the host when the page declares no URL: the
-    site's name in a title is recognised by it too.
+    site's name in a title is recognised by it too.  ``shown``, when given, is
+    filled with the page's <h1>s that repeat one of its declared titles: the
+    headline as the reader sees it, wherever the chosen title came from.
     """
     declared = _declared_meta(tree)
     canonical = next((link.get("href", "").strip() for link in tree.iter("link")
@@ -71,14 +74,17 @@ def page_metadata(tree: etree._Element, url: str | None = None) -> dict[str, str
         found["site"] = ld["publisher"]
     if "author" not in found and (byline := _byline(tree)):
         found["author"] = byline
-    shown = headings(tree)
+    shown_headings = headings(tree)
     page_title = _text(tree.find(".//title")) if tree.find(".//title") is not None else ""
     titles = _ld_titles(ld, page_title) + [declared[k] for k in _TITLE_KEYS if k in declared]
     # The site's names, and the author's: a blog's tab reads "Post title | Author Name".
     sites = [s for s in (found.get("site"), ld.get("publisher"), declared.get("twitter:site"), found.get("author"))
              if s]
-    if title := choose_title(titles, shown, sites, found.get("url") or url or "", page_title):
+    if title := choose_title(titles, shown_headings, sites, found.get("url") or url or "", page_title):
         found["title"] = title
+    if shown is not None:
+        declared_titles = {" ".join(t.split()).casefold() for t in titles + [page_title] if t}
+        shown.extend(h for h in shown_headings if any(" ".join(h.split()).casefold() in t for t in declared_titles))
     _dates(found, tree)
     return {key: found[key] for key in ("title", "author", "date", "published", "modified", "site", "url",
                                         "description") if found.get(key)}
