@@ -17,6 +17,7 @@ from ..errors import TooDeepError
 from ..load import document_start
 from ..rules import Rule
 from .metadata import page_metadata
+from .titles import title_parts
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
 from .prune import Pruned, prune
 
@@ -87,6 +88,7 @@ def extract_html(doc: Document, context: Context) -> Document:
     if not pieces and (depth := nesting_depth(loaded.text)) > html.parser_max_depth:
         raise TooDeepError(
             f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
+    title = _shown_title(title, pieces, html)
     pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html, shown)
     reason = None
     min_items = context.config.rules.not_article_min_blocks
@@ -206,6 +208,21 @@ def _element_blocks(element: etree._Element) -> Iterator[Piece]:
             yield Piece(text, "heading", int(level.group(1)) if level else 2)
     elif tag != "graphic" and (text := _squash(element)):
         yield Piece(text, _BLOCK_KINDS.get(tag, "paragraph"))
+
+
+def _shown_title(title: str | None, pieces: list[Piece], html: HtmlConfig) -> str | None:
+    """The part of ``title`` the body shows as its headline, when the body does not show all of it.
+
+    A page that declares nothing but ``<title>`` and marks its headline with a
+    <div> ("Headline_站名" over a "Headline" block): the part the body repeats
+    is the title, the rest is the site's name, in whatever script.
+    """
+    if not title:
+        return title
+    head = {" ".join(p.text.casefold().split()) for p in pieces[:html.headline_search_blocks]}
+    if " ".join(title.casefold().split()) in head:
+        return title
+    return next((part for part in title_parts(title) if " ".join(part.casefold().split()) in head), title)
 
 
 def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule, html: HtmlConfig,

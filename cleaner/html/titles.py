@@ -105,6 +105,17 @@ def _parts(title: str) -> list[str]:
     return [title[:m.start()].strip() for m in _SEPARATOR.finditer(title)]
 
 
+def title_parts(title: str) -> list[str]:
+    """The title's leading and trailing parts at its separators, the longest first.
+
+    >>> title_parts("Singapore opens a solar farm_环球快讯网")
+    ['Singapore opens a solar farm', '环球快讯网']
+    """
+    cuts = list(_SEPARATOR.finditer(title))
+    parts = [title[:m.start()].strip() for m in cuts] + [title[m.end():].strip() for m in cuts]
+    return sorted((p for p in parts if p), key=len, reverse=True)
+
+
 def _squash(text: str) -> str:
     return _NOT_WORD.sub("", text).casefold()
 
