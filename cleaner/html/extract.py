@@ -33,9 +33,10 @@ TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables"
 # and our rules remove what it lets through.  Fast too: the comparison with
 # readability and jusText changed no page of the benchmark or the fixtures.
 FALLBACK_OPTIONS = {"fast": True, "favor_recall": True, "include_comments": False, "include_tables": True}
-# When recall mode misses the text too (a page whose paragraphs repeat one
-# another, plain <p>s between <hr>s and <h2>s), trafilatura's full run, which
-# compares its result with readability's and jusText's, has the last word.
+# When recall mode also leaves out most of a box it took paragraphs from (a
+# page whose paragraphs repeat one another, plain <p>s between <hr>s and
+# <h2>s), trafilatura's full run, which compares its result with
+# readability's and jusText's, has the last word.
 THOROUGH_OPTIONS = {"fast": False, "include_comments": False, "include_tables": True}
 _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 _LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
@@ -70,7 +71,7 @@ def extract_html(doc: Document, context: Context) -> Document:
     fast_body = extracted.body if extracted is not None else None
     if fast_body is None or _missed_text(fast_body, tree, html):
         extracted = trafilatura.bare_extraction(source, options=fallback) or extracted
-        if extracted is not None and extracted.body is not None and _missed_text(extracted.body, tree, html):
+        if extracted is not None and extracted.body is not None and _missed_leaves(extracted.body, tree, html):
             full = trafilatura.bare_extraction(source, options=thorough)
             if full is not None and full.body is not None and len(_STRING(full.body)) > len(_STRING(extracted.body)):
                 extracted = full
@@ -127,6 +128,11 @@ def _missed_text(body: etree._Element, tree: etree._Element | None, html: HtmlCo
     """
     if len(body) <= 1 and len(_STRING(body)) >= html.blob_min_chars:
         return True
+    return _missed_leaves(body, tree, html)
+
+
+def _missed_leaves(body: etree._Element, tree: etree._Element | None, html: HtmlConfig) -> bool:
+    """Most of a box the extraction took paragraphs from was left out (paragraphs counted: one may repeat another)."""
     if tree is None or len(_STRING(body)) >= html.sure_found_chars:
         return False
     found = Counter(_squash(element) for element in body)  # counted: a paragraph may repeat another
