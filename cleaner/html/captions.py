@@ -16,6 +16,8 @@ language and the caption's need not agree (a UI in one, the article in another).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from .parse import _squash
@@ -46,37 +48,33 @@ def caption_of(label: etree._Element, title_text: str, max_chars: int, extra_cha
     if _has_own_text(parent):
         around = _squash(parent).replace(label_text, "").strip()
         return parent if around and _is_caption(parent, around, title_text, max_chars) else None
-    node = label
-    for _ in range(_LEVELS):
-        parent = node.getparent()
-        if parent is None or parent.tag in _BOUNDARY:
-            return None
-        caption = _beside(node)
-        if caption is not None:
-            text = _squash(caption)
-            box_rest = len(_squash(parent)) - len(text) - len(label_text)
-            if (box_rest <= extra_chars and (_IMAGE(parent) or _image_beside(parent))
-                    and _is_caption(caption, text, title_text, max_chars)):
-                return caption
-            return None
-        node = parent
-    return None
+
+    def fits(box: etree._Element, caption: etree._Element, text: str) -> bool:
+        return (len(_squash(box)) - len(text) - len(label_text) <= extra_chars
+                and (_IMAGE(box) or _image_beside(box)) and _is_caption(caption, text, title_text, max_chars))
+
+    return _climb(label, fits)
 
 
 def caption_of_picture(picture: etree._Element, title_text: str, max_chars: int,
                        extra_chars: int) -> etree._Element | None:
     """The caption beside a picture whose ``alt``/``title``/``aria-label`` is the label."""
-    node = picture
+    def fits(box: etree._Element, caption: etree._Element, text: str) -> bool:
+        return len(_squash(box)) - len(text) <= extra_chars and _is_caption(caption, text, title_text, max_chars)
+
+    return _climb(picture, fits)
+
+
+def _climb(node: etree._Element, fits: Callable[[etree._Element, etree._Element, str], bool]) -> etree._Element | None:
+    """From ``node`` up to its wrapper and the box around that: the first sibling with text, if it ``fits``
+    (asked with the box that holds both, the sibling and its text)."""
     for _ in range(_LEVELS):
         parent = node.getparent()
         if parent is None or parent.tag in _BOUNDARY:
             return None
         caption = _beside(node)
         if caption is not None:
-            text = _squash(caption)
-            if len(_squash(parent)) - len(text) <= extra_chars and _is_caption(caption, text, title_text, max_chars):
-                return caption
-            return None
+            return caption if fits(parent, caption, _squash(caption)) else None
         node = parent
     return None
 
