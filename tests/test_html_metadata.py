@@ -72,3 +72,9 @@ def test_a_profile_url_is_no_author_and_a_byline_element_is():
     found = meta("<meta property='article:author' content='https://facebook.com/someone'>",
                  "<div class='byline'>Marta Nowak</div><p>x</p>")
     assert found["author"] == "Marta Nowak"
+
+
+def test_a_headline_that_starts_with_the_hosts_name_keeps_it():
+    assert strip_site("Google fined by regulators - The Keyword", [], "https://blog.google.com/x") == \
+        "Google fined by regulators - The Keyword"
+    assert strip_site("Wikipedia :: Hermitian matrix", [], "https://en.wikipedia.org/wiki/x") == "Hermitian matrix"

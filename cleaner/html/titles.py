@@ -69,21 +69,25 @@ def strip_site(title: str, sites: list[str], url: str, others: list[str] = ()) -
         matches = list(_SEPARATOR.finditer(title))
         if not matches:
             break
-        for match, keep, part in ((matches[-1], title[:matches[-1].start()], title[matches[-1].end():]),
-                                  (matches[0], title[matches[0].end():], title[:matches[0].start()])):
+        # The end first ("Headline | Site"); a leading part only when it is the site's very name
+        # ("Site :: Headline"): "Google fined - The Keyword" on google.com keeps its headline.
+        for keep, part, leading in ((title[:matches[-1].start()], title[matches[-1].end():], False),
+                                    (title[matches[0].end():], title[:matches[0].start()], True)):
             keep, part = keep.strip(), part.strip()
             if len(_squash(keep)) < 2 or len(keep) < len(part) // 3:
                 continue
-            if _is_site(part, keys, hosts) or (_fold(keep) in bare and _fold(title) != _fold(keep)):
+            if _is_site(part, keys, hosts, exact=leading) or (_fold(keep) in bare and _fold(title) != _fold(keep)):
                 title, changed = keep, True
                 break
     return title
 
 
-def _is_site(part: str, keys: set[str], hosts: set[str]) -> bool:
+def _is_site(part: str, keys: set[str], hosts: set[str], exact: bool = False) -> bool:
     squashed = _squash(part)
     if not squashed:
         return False
+    if exact:
+        return squashed in keys or squashed in hosts
     if any(squashed == key or (len(key) >= 4 and (key in squashed or squashed in key)) for key in keys):
         return True
     return any(squashed == host or (len(host) >= 4 and (host in squashed or (len(squashed) >= 4 and
@@ -96,8 +100,9 @@ def _host_names(url: str) -> set[str]:
         host = (urlsplit(url).hostname or "") if url else ""
     except ValueError:
         return set()
-    labels = [label for label in host.split(".") if label and label not in _HOST_NOISE]
-    return set((labels[:-1] if len(labels) > 1 else labels))
+    labels = host.split(".")
+    labels = labels[:-1] if len(labels) > 1 else labels  # the top-level domain names no site
+    return {label for label in labels if label and label not in _HOST_NOISE}
 
 
 def _parts(title: str) -> list[str]:
