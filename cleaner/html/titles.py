@@ -60,6 +60,8 @@ def strip_site(title: str, sites: list[str], url: str, others: list[str] = ()) -
     title adds to another title of the same page (``others``).  What is left
     must still say something: a title is never cut to nothing.
     """
+    if not _SEPARATOR.search(title):
+        return title  # most declared titles: nothing to cut, nothing to compare
     keys = {_squash(site) for site in sites if _squash(site)}
     hosts = _host_names(url)
     bare = {_fold(other) for other in others if other}
