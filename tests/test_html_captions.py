@@ -68,3 +68,16 @@ def test_a_label_beside_a_paragraph_in_an_image_box_with_more_text_takes_nothing
             f'<div>{story[2]}</div></div></body></html>')
     result = clean(html)
     assert result.text.split("\n\n") == story
+
+
+@pytest.mark.parametrize("label_first", [False, True])
+def test_a_label_beside_a_figure_takes_the_figure_with_its_caption(label_first):
+    story = STORY["en"]
+    figure = f'<figure><img src="x.jpg"><figcaption>{CAPTION["en"]}</figcaption></figure>'
+    label = f'<p class="note">{LABEL["de"]}</p>'
+    media = label + figure if label_first else figure + label
+    html = (f'<html><body><div class="a"><div>{story[0]}</div>{media}<div>{story[1]}</div>'
+            f'<div>{story[2]}</div></div></body></html>')
+    result = clean(html)
+    assert result.text.split("\n\n") == story
+    assert ("ai_image_caption", CAPTION["en"]) in {(r.category, r.text) for r in result.removed}

@@ -6,6 +6,8 @@ A label and its caption sit together around a picture whatever the tags:
 - label and caption as adjacent siblings, the label before or after
   (``<span>caption</span><span>label</span>``, ``<div>label</div><div>caption</div>``);
 - a badge laid over the image's box, the caption beside that box;
+- a label right before or after a picture that carries its own caption
+  (``<figure>…<figcaption>…</figcaption></figure><p>label</p>``): the picture goes whole;
 - the label in the picture's ``alt``, ``title`` or ``aria-label``, the caption beside the picture.
 
 A caption must be short, must not be a heading or the page's title, and the
@@ -16,7 +18,7 @@ language and the caption's need not agree (a UI in one, the article in another).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -49,7 +51,9 @@ def caption_of(label: etree._Element, title_text: str, max_chars: int, extra_cha
         around = _squash(parent).replace(label_text, "").strip()
         return parent if around and _is_caption(parent, around, title_text, max_chars) else None
 
-    def fits(box: etree._Element, caption: etree._Element, text: str) -> bool:
+    def fits(box: etree._Element, caption: etree._Element, text: str, whole: bool = False) -> bool:
+        if whole:  # a picture with its caption beside the label
+            return _is_caption(caption, text, title_text, max_chars)
         return (len(_squash(box)) - len(text) - len(label_text) <= extra_chars
                 and (_IMAGE(box) or _image_beside(box)) and _is_caption(caption, text, title_text, max_chars))
 
@@ -59,33 +63,46 @@ def caption_of(label: etree._Element, title_text: str, max_chars: int, extra_cha
 def caption_of_picture(picture: etree._Element, title_text: str, max_chars: int,
                        extra_chars: int) -> etree._Element | None:
     """The caption beside a picture whose ``alt``/``title``/``aria-label`` is the label."""
-    def fits(box: etree._Element, caption: etree._Element, text: str) -> bool:
-        return len(_squash(box)) - len(text) <= extra_chars and _is_caption(caption, text, title_text, max_chars)
+    def fits(box: etree._Element, caption: etree._Element, text: str, whole: bool = False) -> bool:
+        return not whole and len(_squash(box)) - len(text) <= extra_chars \
+            and _is_caption(caption, text, title_text, max_chars)
 
     return _climb(picture, fits)
 
 
 def _climb(node: etree._Element, fits: Callable[[etree._Element, etree._Element, str], bool]) -> etree._Element | None:
-    """From ``node`` up to its wrapper and the box around that: the first sibling with text, if it ``fits``
-    (asked with the box that holds both, the sibling and its text)."""
+    """From ``node`` up to its wrapper and the box around that: the nearest sibling with text, the one
+    before first, then the one after, that ``fits`` (asked with the box that holds both, the sibling and
+    its text); the first level with a sibling with text decides."""
     for _ in range(_LEVELS):
         parent = node.getparent()
         if parent is None or parent.tag in _BOUNDARY:
             return None
-        caption = _beside(node)
-        if caption is not None:
-            return caption if fits(parent, caption, _squash(caption)) else None
+        found = False
+        for caption in _beside(node):
+            found = True
+            text = _squash(caption)
+            if fits(parent, caption, text) or _captioned_picture(caption, text, fits):
+                return caption
+        if found:
+            return None
         node = parent
     return None
 
 
-def _beside(node: etree._Element) -> etree._Element | None:
-    """The nearest sibling with text: the one before (a label under its caption), else the one after."""
-    for sibling in (node.itersiblings(preceding=True), node.itersiblings()):
-        for element in sibling:
+def _beside(node: etree._Element) -> Iterator[etree._Element]:
+    """The nearest sibling with text before ``node`` (a label under its caption), then the one after."""
+    for siblings in (node.itersiblings(preceding=True), node.itersiblings()):
+        for element in siblings:
             if isinstance(element.tag, str) and _squash(element):
-                return element
-    return None
+                yield element
+                break
+
+
+def _captioned_picture(sibling: etree._Element, text: str, fits: Callable[..., bool]) -> bool:
+    """The sibling is itself a picture with its caption (``<figure>…</figure><p>label</p>``): one
+    short block of text beside an image, and the label outside it."""
+    return bool(_IMAGE(sibling)) and len(sibling.findall(".//p")) <= 1 and fits(sibling, sibling, text, whole=True)
 
 
 def _image_beside(box: etree._Element) -> bool:
