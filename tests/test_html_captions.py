@@ -81,3 +81,15 @@ def test_a_label_beside_a_figure_takes_the_figure_with_its_caption(label_first):
     result = clean(html)
     assert result.text.split("\n\n") == story
     assert ("ai_image_caption", CAPTION["en"]) in {(r.category, r.text) for r in result.removed}
+
+
+def test_teaser_cards_lose_their_captions_with_their_badges():
+    story = STORY["ru"]
+    cards = "".join(f'<div class="card"><div class="pic"><img src="{i}.jpg"><span>{LABEL["ru"]}</span></div>'
+                    f'<a href="/t{i}">Тизер номер {i}: город обсуждает новые маршруты</a></div>' for i in range(3))
+    html = (f'<html><body><div class="a">{"".join(f"<div>{p}</div>" for p in story)}</div>'
+            f'<div class="more">{cards}</div></body></html>')
+    result = clean(html)
+    assert result.text.split("\n\n") == story
+    captions = [r.text for r in result.removed if r.category == "ai_image_caption"]
+    assert captions == [f"Тизер номер {i}: город обсуждает новые маршруты" for i in range(3)]
