@@ -17,9 +17,9 @@ from ..errors import TooDeepError
 from ..load import document_start
 from ..rules import Rule
 from .metadata import page_metadata
-from .titles import title_parts
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
 from .prune import Pruned, prune
+from .titles import title_parts
 
 if TYPE_CHECKING:
     from trafilatura.settings import Extractor
@@ -40,7 +40,6 @@ FALLBACK_OPTIONS = {"fast": True, "favor_recall": True, "include_comments": Fals
 THOROUGH_OPTIONS = {"fast": False, "include_comments": False, "include_tables": True}
 _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 _LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
-_LEAF_BLOCKS = _LONG_LEAF_BLOCKS
 _HEADING = regex.compile(r"h([1-6])")
 _SENTENCE_END = regex.compile(r"[.!?…。！？]")
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote", "code": "paragraph"}
@@ -92,16 +91,11 @@ def extract_html(doc: Document, context: Context) -> Document:
     title = _shown_title(title, pieces, html)
     pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html, shown)
     reason = None
-    min_items = context.config.rules.not_article_min_blocks
-    if pieces and tree is not None and _links_and_captions(pieces, tree, html, min_items):
-        # A list of links or a gallery: recorded as removed, no article passed off.
+    if pieces and tree is not None and (verdict := _no_article(pieces, tree, html, context)):
+        # A list of links, a gallery or a login wall: recorded as removed, no article passed off.
         not_article = rules.markup("not-an-article")
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
-        pieces, reason = [], not_article.reason("links")
-    elif pieces and tree is not None and _login_wall(pieces, tree, html):
-        not_article = rules.markup("not-an-article")
-        furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
-        pieces, reason = [], not_article.reason("short")
+        pieces, reason = [], not_article.reason(verdict)
     _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason
     return doc
@@ -163,7 +157,7 @@ def _keep_opening(pieces: list[Piece], fast_body: etree._Element, tree: etree._E
     if limit <= 0:
         return pieces
     candidates = []
-    for leaf in _LEAF_BLOCKS(tree, chars=html.opening_min_chars):
+    for leaf in _LONG_LEAF_BLOCKS(tree, chars=html.opening_min_chars):
         text = _squash(leaf)
         at = fast_text.find(text)
         if len(text) >= html.opening_min_chars and 0 <= at < limit and _SENTENCE_END.search(text) \
@@ -253,6 +247,13 @@ def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule, html
                 return pieces[index + 1:], [Pruned(rule, text=p.text) for p in above + [piece]]
             break
     return pieces, []
+
+
+def _no_article(pieces: list[Piece], tree: etree._Element, html: HtmlConfig, context: Context) -> str | None:
+    """The not-an-article reason the page's shape gives: "links" (links and captions), "short" (a login wall)."""
+    if _links_and_captions(pieces, tree, html, context.config.rules.not_article_min_blocks):
+        return "links"
+    return "short" if _login_wall(pieces, tree, html) else None
 
 
 _FORM_FIELDS = etree.XPath("//body//form//input[not(@type) or not(contains('hidden search submit button image "
