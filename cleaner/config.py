@@ -58,12 +58,26 @@ class HtmlConfig:
     # A share, advertising or newsletter label takes the small box it heads
     # (its buttons, the ad slot) when that box is at most this long.
     box_max_chars: int = 200
+    # The box around a picture, its caption and its AI-image label holds at most
+    # this much else (a credit, "Photo: Reuters"); more, and it is an article
+    # box the label merely sits in: the label goes alone.
+    caption_box_extra_chars: int = 80
     # Fast extraction that returns one block at least this long found no structure (<div> soup).
     blob_min_chars: int = 400
     # An extraction this long is taken as it is; shorter ones are checked for missed paragraphs.
     sure_found_chars: int = 2000
     # A leaf <p> or <div> this long reads like an article paragraph.
     paragraph_min_chars: int = 150
+    # When recall mode replaced fast mode's extraction, a leaf block at least this
+    # long that fast mode found before recall's first paragraph is put back: a
+    # lead paragraph, in any script (a Japanese lead is often under 100 characters).
+    opening_min_chars: int = 40
+    # ... when it ends at most this far before that paragraph (or before a lead
+    # put back): room for a headline, a date line and a caption between them.
+    opening_max_gap_chars: int = 300
+    # A page whose extraction is shorter than this and that holds a form to fill
+    # in (not a search box) is a login wall.
+    login_wall_max_chars: int = 300
     # Only extractions shorter than this are checked for being links and captions.
     short_extraction_chars: int = 2000
     # Extracted text made this much of link texts and captions is no article.
@@ -138,6 +152,13 @@ class RulesConfig:
     foreign_min_confidence: float = 0.5
     # An HTML page with no article-length paragraph and fewer letters than this holds no article.
     not_article_max_letters: int = 300
+    # ... unless it holds at least this many prose blocks (paragraphs ending like a
+    # sentence) holding half its letters: a page of short real paragraphs is an
+    # article; a login wall has one sentence ("Sign in to continue reading.").
+    not_article_min_prose: int = 2
+    # ... and it must have at least this many blocks to be shaped like a list:
+    # a page of a line or two ("Test", one sentence) is a short page, kept.
+    not_article_min_blocks: int = 4
 
 
 @dataclass(frozen=True)

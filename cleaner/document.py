@@ -161,6 +161,7 @@ class Loaded:
     encoding_source: str  # "str" | "bom" | "http-header" | "meta" | "utf-8" | "detected" | "per-line"
     sha256: str
     name: str = "<input>"  # for messages
+    kind_source: str = "caller"  # how the kind was decided: "caller" | "start" | "document-after-junk" | "tag-share" | "no-markup"
 
 
 @dataclass

@@ -34,10 +34,18 @@ _HEADER_CHARSET = regex.compile(rb"""charset\s*=\s*["']?([\w.:-]+)""", regex.I)
 _META_CHARSET = regex.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([\w.:-]+)""", regex.I
 )
+# Before a page's first tag may come a byte-order mark or invisible characters,
+# an XML declaration and comments: still the page's start.
+_PREAMBLE = r"\A[\s\ufeff\u200b\u200e\u200f]*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.*?-->\s*)*"
+_INVISIBLE = " \t\r\n\f\v\ufeff\u200b\u200e\u200f"
 _HTML_START = regex.compile(
-    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|main|h[1-6]|table|span|script|style|link|!--)[\s>/]",
+    _PREAMBLE + r"<(?:!doctype\s*html|html|head|body|meta|title|div|p|article|section|main|h[1-6]|table|span|script"
+    r"|style|link|!--)[\s>/]",
     regex.I | regex.S,
 )
+# A document's own start after leading junk (a PHP warning, a stray line): a
+# doctype or <html> at the start of a line, anywhere in the sniffed head.
+_DOCUMENT_START = regex.compile(r"^[ \t]*(<(?:!doctype\s*html|html)[\s>])", regex.I | regex.M)
 _HTML_TAGS = regex.compile(r"</?(?:p|div|span|a|br|h[1-6]|li|article|section|figure|img)\b[^>]*>", regex.I)
 log = logging.getLogger(__name__)
 _SNIFF = 4096  # how much of a page is read to tell HTML from text and binary data
@@ -92,7 +100,8 @@ def decode(
         raise EmptyInputError(f"{name}: input is empty or whitespace only")
     if _looks_binary(text, config.binary_control_share):
         raise BinaryInputError(f"{name}: binary data (control characters), not a page")
-    return Loaded(text, sniff_kind(text) if kind == "auto" else kind, encoding, source, digest, name)
+    kind, kind_source = sniff(text) if kind == "auto" else (kind, "caller")
+    return Loaded(text, kind, encoding, source, digest, name, kind_source)
 
 
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
@@ -105,11 +114,47 @@ def _looks_binary(text: str, share: float) -> bool:
 
 def sniff_kind(text: str) -> str:
     """'html' when the text starts like a page or is mostly tags, else 'text'."""
+    return sniff(text)[0]
+
+
+def sniff(text: str) -> tuple[str, str]:
+    """The kind of ``text`` and how it was decided, for provenance.
+
+    "start": it starts like a page (after a BOM, an XML declaration, comments);
+    "document-after-junk": a doctype or <html> opens a later line (a PHP
+    warning, a stray line before the page); "tag-share": mostly tags;
+    "no-markup": none of these, text.
+
+    >>> sniff('<?xml version="1.0"?>\\n<!doctypehtml><p>Hi')
+    ('html', 'start')
+    >>> sniff("<br />\\n<b>Warning</b>: Undefined variable $x on line 3<br />\\n<!DOCTYPE html><html><p>Hi")
+    ('html', 'document-after-junk')
+    >>> sniff("Use the <html> element first.\\n\\nThen the head.")
+    ('text', 'no-markup')
+    """
     head = text[:_SNIFF]
     if _HTML_START.match(head):
-        return "html"
+        return "html", "start"
+    if _DOCUMENT_START.search(head):
+        return "html", "document-after-junk"
     tags = _HTML_TAGS.findall(head)
-    return "html" if len(tags) >= 3 and sum(map(len, tags)) * 10 >= len(head.strip()) else "text"
+    if len(tags) >= 3 and sum(map(len, tags)) * 10 >= len(head.strip()):
+        return "html", "tag-share"
+    return "text", "no-markup"
+
+
+def document_start(text: str) -> int:
+    """Where the page's own markup starts after leading junk (0 when it starts at once).
+
+    >>> page = "Notice: session started\\n<!DOCTYPE html><html><body><p>Hi</p></body></html>"
+    >>> page[document_start(page):][:15]
+    '<!DOCTYPE html>'
+    """
+    head = text[:_SNIFF]
+    if _HTML_START.match(head):
+        return len(head) - len(head.lstrip(_INVISIBLE))  # a stray BOM or zero-width space goes too
+    match = _DOCUMENT_START.search(head)
+    return match.start(1) if match else 0
 
 
 def _decode(raw: bytes, headers: Mapping[str, str] | None, name: str) -> tuple[str, str, str]:

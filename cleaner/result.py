@@ -157,6 +157,7 @@ def build_result(doc: Document, context: Context) -> CleanResult:
     provenance = {
         "input_sha256": loaded.sha256,
         "input_kind": loaded.kind,
+        "kind_source": loaded.kind_source,
         "encoding": loaded.encoding,
         "encoding_source": loaded.encoding_source,
         "fixes": dict(sorted(doc.fixes.items())),

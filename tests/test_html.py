@@ -35,7 +35,8 @@ def test_page_metadata_reads_declared_tags_and_falls_back_to_the_markup():
         "<body><h1>Council approves budget</h1><p>x</p></body></html>"
     )
     assert page_metadata(tree) == {
-        "title": "Tab", "author": "Anna Lee", "date": "2025-03-04", "url": "https://example.org/a"}
+        "title": "Tab", "author": "Anna Lee", "date": "2025-03-04", "published": "2025-03-04T10:00:00",
+        "url": "https://example.org/a"}
 
 
 def test_a_user_markup_rule_prunes_boxes_by_its_own_markers(tmp_path):
@@ -94,9 +95,18 @@ def test_headline_furniture_goes_under_the_markup_rule():
     kept, dropped = _headline_furniture(pieces, "Council approves budget", rules.markup("headline-furniture"),
                                         CleanerConfig().html)
     assert kept == [Piece("Body text.")]
+    # The repeated headline is recorded too: the result says where it went.
     assert [(p.text, p.removal(0, 8).rule, p.removal(0, 8).category) for p in dropped] == [
-        ("Politics", "markup/headline-furniture", "navigation")]
+        ("Politics", "markup/headline-furniture", "navigation"),
+        ("Council approves budget", "markup/headline-furniture", "navigation")]
     assert isinstance(dropped[0], Pruned)
+
+
+def test_headline_furniture_never_takes_the_only_paragraph():
+    rules = RuleSet(builtin_packs())
+    only = [Piece("Council approves budget: the vote was 31 to 12.")]
+    assert _headline_furniture(only, "Council approves budget", rules.markup("headline-furniture"),
+                               CleanerConfig().html) == (only, [])
 
 
 def test_body_blocks_are_pieces_with_kind_and_level():
@@ -116,3 +126,28 @@ def test_nested_list_items_come_once_with_their_depth():
                             "<item>Second</item></list></body>")
     assert [(p.text, p.layout.depth, p.layout.ordered) for p in _body_blocks(body)] == [
         ("Parent tail", 1, True), ("Child", 2, False), ("Second", 1, True)]
+
+
+
+def test_the_recall_fallback_keeps_the_lead_fast_mode_found():
+    from lxml import etree
+
+    from cleaner.html.extract import _keep_opening
+
+    lead = "政府は１４日、新たな経済対策を閣議決定した。物価高に対応するため、低所得世帯への給付金を柱とする。"
+    body = "対策の規模は国と地方を合わせて２１兆円程度となる見通しで、財源の多くは国債の追加発行でまかなう。" * 4
+    tree = _parse(f"<html><body><div class='bc'>ホーム › 経済</div><div class='lead'>{lead}</div>"
+                  f"<div class='body'>{body}</div></body></html>")
+    fast = etree.fromstring(f"<body><p>{lead} {body}</p></body>")  # one blob
+    recall = [Piece("ホーム › 経済"), Piece(body)]  # the breadcrumb instead of the lead
+    assert [p.text for p in _keep_opening(recall, fast, tree, CleanerConfig().html)] == ["ホーム › 経済", lead, body]
+    # Nothing fast mode found before recall's first paragraph is lost: nothing changes.
+    assert _keep_opening([Piece(lead), Piece(body)], fast, tree, CleanerConfig().html) == [Piece(lead), Piece(body)]
+
+
+def test_loose_text_after_a_block_in_trafilaturas_output_is_kept():
+    from lxml import etree
+
+    body = etree.fromstring("<body>lead<p>abc</p>ghi<head rend='h2'>Part</head><p>def</p></body>")
+    assert [(p.text, p.kind) for p in _body_blocks(body)] == [
+        ("lead", "paragraph"), ("abc", "paragraph"), ("ghi", "paragraph"), ("Part", "heading"), ("def", "paragraph")]

@@ -188,3 +188,33 @@ def test_a_page_that_is_no_article_gives_empty_text_and_a_reason(kind):
     assert result.text == "" and result.error is None
     assert result.reason.startswith("no article: ")
     assert result.segments == [] or [s.kind for s in result.segments] == ["title"]
+
+
+def test_a_page_of_short_real_paragraphs_is_an_article():
+    from cleaner import clean
+
+    # A vulnerability database entry: every paragraph short, none of article length.
+    paragraphs = ["A heap overflow in the parser allows a crash.", "Versions before 2.4.1 are affected.",
+                  "Update to 2.4.1 or later."]
+    html = ("<html><head><title>CVE-2024-0001</title></head><body><div class='entry'>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></body></html>")
+    result = clean(html)
+    assert result.reason is None
+    assert result.text.split("\n\n") == paragraphs
+
+
+@pytest.mark.parametrize("body", ["<p>Test</p>", "<div><p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p></div>",
+                                  "<span><p>abc</p><p>def</p></span>"])
+def test_a_page_of_a_line_or_two_is_kept_not_judged_a_list(body):
+    from cleaner import clean
+
+    result = clean(f"<html><head><title>Short</title></head><body>{body}</body></html>")
+    assert result.reason is None and result.text
+
+
+def test_a_page_with_a_search_box_and_one_short_paragraph_is_no_login_wall():
+    from cleaner import clean
+
+    html = ("<html><body><form><input type='search' name='q'></form>"
+            "<p>The library is closed on Monday for repairs.</p></body></html>")
+    assert clean(html).text == "The library is closed on Monday for repairs."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -14,10 +15,12 @@ from lxml import etree
 from ..config import HtmlConfig
 from ..document import NO_LAYOUT, Block, Document, Layout
 from ..errors import TooDeepError
+from ..load import document_start
 from ..rules import Rule
 from .metadata import page_metadata
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
 from .prune import Pruned, prune
+from .titles import title_parts
 
 if TYPE_CHECKING:
     from trafilatura.settings import Extractor
@@ -31,9 +34,15 @@ TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables"
 # and our rules remove what it lets through.  Fast too: the comparison with
 # readability and jusText changed no page of the benchmark or the fixtures.
 FALLBACK_OPTIONS = {"fast": True, "favor_recall": True, "include_comments": False, "include_tables": True}
+# When recall mode also leaves out most of a box it took paragraphs from (a
+# page whose paragraphs repeat one another, plain <p>s between <hr>s and
+# <h2>s), trafilatura's full run, which compares its result with
+# readability's and jusText's, has the last word.
+THOROUGH_OPTIONS = {"fast": False, "include_comments": False, "include_tables": True}
 _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 _LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
 _HEADING = regex.compile(r"h([1-6])")
+_SENTENCE_END = regex.compile(r"[.!?…。！？]")
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote"}
 
 log = logging.getLogger(__name__)
@@ -54,48 +63,58 @@ def extract_html(doc: Document, context: Context) -> Document:
     import trafilatura
 
     loaded, rules, html = doc.loaded, context.rules, context.config.html
-    tree = _parse(loaded.text)
+    # Leading junk (a PHP warning, a stray line) is no part of the page: parse from the page's own start.
+    tree = _parse(loaded.text[document_start(loaded.text):])
     if tree is not None:
         _strip_code(tree)
     pruned = prune(tree, rules, context.config) if tree is not None else []
     source = tree if tree is not None else loaded.text
-    settings, fallback = _extractors()
+    settings, fallback, thorough = _extractors()
     extracted = trafilatura.bare_extraction(source, options=settings)
-    if extracted is None or extracted.body is None or _missed_text(extracted.body, tree, html):
+    fast_body = extracted.body if extracted is not None else None
+    if fast_body is None or _missed_text(fast_body, tree, html):
         log.info("%s: fast extraction found no structure or missed text; recall mode", loaded.name)
         extracted = trafilatura.bare_extraction(source, options=fallback) or extracted
+        if extracted is not None and extracted.body is not None and _missed_leaves(extracted.body, tree, html):
+            full = trafilatura.bare_extraction(source, options=thorough)
+            if full is not None and full.body is not None and len(_STRING(full.body)) > len(_STRING(extracted.body)):
+                extracted = full
     pieces: list[Piece] = []
     metadata: dict[str, str] = {}
     title = None
+    shown: list[str] = []  # the <h1>s that repeat a declared title
     if tree is not None:
-        metadata = page_metadata(tree)
+        metadata = page_metadata(tree, doc.input.url, shown)
         title = metadata.pop("title", None)
     if extracted is not None and extracted.body is not None:
         pieces = list(_body_blocks(extracted.body))
+        if fast_body is not None and extracted.body is not fast_body and tree is not None:
+            pieces = _keep_opening(pieces, fast_body, tree, html)
     if not pieces and (depth := nesting_depth(loaded.text)) > html.parser_max_depth:
         raise TooDeepError(
             f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
-    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html)
+    title = _shown_title(title, pieces, html)
+    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html, shown)
     reason = None
-    if pieces and tree is not None and _links_and_captions(pieces, tree, html):
-        # A list of links or a gallery: recorded as removed, no article passed off.
+    if pieces and tree is not None and (verdict := _no_article(pieces, tree, html, context)):
+        # A list of links, a gallery or a login wall: recorded as removed, no article passed off.
         not_article = rules.markup("not-an-article")
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
-        pieces, reason = [], not_article.reason("links")
+        pieces, reason = [], not_article.reason(verdict)
     _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason
     return doc
 
 
 @cache
-def _extractors() -> tuple[Extractor, Extractor]:
+def _extractors() -> tuple[Extractor, Extractor, Extractor]:
     """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser)."""
     from trafilatura.settings import Extractor
 
     names = {"include_comments": "comments", "include_tables": "tables", "favor_recall": "recall"}
     return tuple(
         Extractor(**{names.get(key, key): value for key, value in options.items()})
-        for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS)
+        for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS, THOROUGH_OPTIONS)
     )
 
 
@@ -108,39 +127,96 @@ def _missed_text(body: etree._Element, tree: etree._Element | None, html: HtmlCo
     """
     if len(body) <= 1 and len(_STRING(body)) >= html.blob_min_chars:
         return True
+    return _missed_leaves(body, tree, html)
+
+
+def _missed_leaves(body: etree._Element, tree: etree._Element | None, html: HtmlConfig) -> bool:
+    """Most of a box the extraction took paragraphs from was left out (paragraphs counted: one may repeat another)."""
     if tree is None or len(_STRING(body)) >= html.sure_found_chars:
         return False
-    found = {_squash(element) for element in body}
+    found = Counter(_squash(element) for element in body)  # counted: a paragraph may repeat another
     chars: dict[etree._Element, list[int]] = {}  # parent -> [found, missed]
     for leaf in _LONG_LEAF_BLOCKS(tree, chars=html.paragraph_min_chars):
         text = _squash(leaf)
         if len(text) >= html.paragraph_min_chars:
-            chars.setdefault(leaf.getparent(), [0, 0])[text not in found] += len(text)
+            missed = found[text] <= 0
+            found[text] -= 1
+            chars.setdefault(leaf.getparent(), [0, 0])[missed] += len(text)
     return any(found_chars and missed > found_chars for found_chars, missed in chars.values())
 
 
+def _keep_opening(pieces: list[Piece], fast_body: etree._Element, tree: etree._Element,
+                  html: HtmlConfig) -> list[Piece]:
+    """Recall mode's blocks, with the lead fast mode found just before recall's first paragraph put back.
+
+    Recall mode may skip an article's lead and start at a breadcrumb.  A leaf
+    block of the page that fast mode found right before recall's first
+    paragraph (at most ``opening_max_gap_chars`` apart, block after block),
+    that reads like prose (a sentence end, few link words) and that recall
+    lost, goes back just before that paragraph.  Sidebars, tag clouds and
+    archives further up are link lists and stay out.
+    """
+    first = next((p for p in pieces if p.kind == "paragraph" and len(p.text) >= html.paragraph_min_chars), None)
+    fast_text = _squash(fast_body)
+    limit = fast_text.find(first.text) if first is not None else -1
+    if limit <= 0:
+        return pieces
+    candidates = []
+    for leaf in _LONG_LEAF_BLOCKS(tree, chars=html.opening_min_chars):
+        text = _squash(leaf)
+        at = fast_text.find(text)
+        if len(text) >= html.opening_min_chars and 0 <= at < limit and _SENTENCE_END.search(text) \
+                and len(_squash_links(leaf)) * 3 < len(text) and not any(text in piece.text for piece in pieces):
+            candidates.append((at, text))
+    lost: list[Piece] = []
+    for at, text in sorted(candidates, reverse=True):  # from the first paragraph upwards, block after block
+        if at + len(text) <= limit and limit - (at + len(text)) <= html.opening_max_gap_chars:
+            lost.insert(0, Piece(text))
+            limit = at
+    if not lost:
+        return pieces
+    index = pieces.index(first)
+    return pieces[:index] + lost + pieces[index:]
+
+
+def _squash_links(element: etree._Element) -> str:
+    return "".join(_squash(link) for link in element.iter("a"))
+
+
 def _body_blocks(body: etree._Element) -> Iterator[Piece]:
-    """The blocks of trafilatura's output tree, in order."""
+    """The blocks of trafilatura's output tree, in order, loose text between them too.
+
+    ``<p>abc</p>ghi``: text after a block (its tail) is the page's as much as the block's.
+    """
+    if text := " ".join((body.text or "").split()):
+        yield Piece(text)
     for element in body:
-        tag = element.tag
-        if tag == "list":
-            yield from _list_items(element, 1)
-        elif tag == "table":
-            for row in element.iter("row"):
-                cells = tuple(_squash(cell) for cell in row if cell.tag == "cell")
-                if text := " | ".join(filter(None, cells)):
-                    header = bool(cells) and all(cell.get("role") == "head" for cell in row if cell.tag == "cell")
-                    yield Piece(text, "table", layout=Layout(cells=cells, header=header))
-        elif tag == "code":
-            # Code keeps its lines and indentation: it is read as laid out.
-            if text := "".join(element.itertext()).strip("\n").rstrip():
-                yield Piece(text, "code")
-        elif tag == "head":
-            level = _HEADING.match(element.get("rend", "") or "")
-            if text := _squash(element):
-                yield Piece(text, "heading", int(level.group(1)) if level else 2)
-        elif tag != "graphic" and (text := _squash(element)):
-            yield Piece(text, _BLOCK_KINDS.get(tag, "paragraph"))
+        yield from _element_blocks(element)
+        if text := " ".join((element.tail or "").split()):
+            yield Piece(text)
+
+
+def _element_blocks(element: etree._Element) -> Iterator[Piece]:
+    """The blocks of one element of trafilatura's output: a list's items, a table's rows, code, a heading, a paragraph."""
+    tag = element.tag
+    if tag == "list":
+        yield from _list_items(element, 1)
+    elif tag == "table":
+        for row in element.iter("row"):
+            cells = tuple(_squash(cell) for cell in row if cell.tag == "cell")
+            if text := " | ".join(filter(None, cells)):
+                header = bool(cells) and all(cell.get("role") == "head" for cell in row if cell.tag == "cell")
+                yield Piece(text, "table", layout=Layout(cells=cells, header=header))
+    elif tag == "code":
+        # Code keeps its lines and indentation: it is read as laid out.
+        if text := "".join(element.itertext()).strip("\n").rstrip():
+            yield Piece(text, "code")
+    elif tag == "head":
+        level = _HEADING.match(element.get("rend", "") or "")
+        if text := _squash(element):
+            yield Piece(text, "heading", int(level.group(1)) if level else 2)
+    elif tag != "graphic" and (text := _squash(element)):
+        yield Piece(text, _BLOCK_KINDS.get(tag, "paragraph"))
 
 
 def _list_items(element: etree._Element, depth: int) -> Iterator[Piece]:
@@ -167,43 +243,76 @@ def _text_outside(element: etree._Element, skipped: list[etree._Element]) -> str
     return "".join(parts)
 
 
-def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule,
-                        html: HtmlConfig) -> tuple[list[Piece], list[Pruned]]:
+def _shown_title(title: str | None, pieces: list[Piece], html: HtmlConfig) -> str | None:
+    """The part of ``title`` the body shows as its headline, when the body does not show all of it.
+
+    A page that declares nothing but ``<title>`` and marks its headline with a
+    <div> ("Headline_站名" over a "Headline" block): the part the body repeats
+    is the title, the rest is the site's name, in whatever script.
+    """
+    if not title:
+        return title
+    head = {" ".join(p.text.casefold().split()) for p in pieces[:html.headline_search_blocks]}
+    if " ".join(title.casefold().split()) in head:
+        return title
+    return next((part for part in title_parts(title) if " ".join(part.casefold().split()) in head), title)
+
+
+def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule, html: HtmlConfig,
+                        headings: list[str] = ()) -> tuple[list[Piece], list[Pruned]]:
     """The headline repeated in the body, and the short lines above it (kicker, breadcrumb, date).
 
     The title is kept apart; a block that repeats it, alone or with a section
-    name and a date beside it, goes, and so do short lines before it: article
-    text does not come before its own headline.
+    name and a date beside it, goes (recorded, so the result says where the
+    headline went), and so do short lines before it: article text does not
+    come before its own headline.  Never the only text: a page whose one
+    paragraph holds its title keeps it.  ``headings``: the page's <h1>s, the
+    headline as shown where the title was declared otherwise.
     """
     if not title:
         return pieces, []
-    key = " ".join(title.casefold().split())
+    keys = [" ".join(t.casefold().split()) for t in (title, *headings) if t.strip()]
     for index, piece in enumerate(pieces[:html.headline_search_blocks]):
         folded = " ".join(piece.text.casefold().split())
-        if key in folded and len(folded) <= len(key) + html.headline_extra_chars:
+        if any(key in folded and len(folded) <= len(key) + html.headline_extra_chars for key in keys):
             above = pieces[:index]
-            if all(len(p.text) <= html.furniture_max_chars for p in above):
-                dropped = [Pruned(rule, text=p.text) for p in above + [piece] if not _same(p.text, title)]
-                return pieces[index + 1:], dropped
+            if index + 1 < len(pieces) and all(len(p.text) <= html.furniture_max_chars for p in above):
+                return pieces[index + 1:], [Pruned(rule, text=p.text) for p in above + [piece]]
             break
     return pieces, []
 
 
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+def _no_article(pieces: list[Piece], tree: etree._Element, html: HtmlConfig, context: Context) -> str | None:
+    """The not-an-article reason the page's shape gives: "links" (links and captions), "short" (a login wall)."""
+    if _links_and_captions(pieces, tree, html, context.config.rules.not_article_min_blocks):
+        return "links"
+    return "short" if _login_wall(pieces, tree, html) else None
 
 
-def _links_and_captions(pieces: list[Piece], tree: etree._Element, html: HtmlConfig) -> bool:
-    """Whether what was extracted is made of link texts and captions (asked of short extractions only)."""
+_FORM_FIELDS = etree.XPath("//body//form//input[not(@type) or not(contains('hidden search submit button image "
+                           "checkbox radio', translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                           "'abcdefghijklmnopqrstuvwxyz')))]")
+
+
+def _login_wall(pieces: list[Piece], tree: etree._Element, html: HtmlConfig) -> bool:
+    """A short page built around a form to fill in (a name, a password): a login or subscription wall."""
+    return sum(len(piece.text) for piece in pieces) <= html.login_wall_max_chars and bool(_FORM_FIELDS(tree))
+
+
+def _links_and_captions(pieces: list[Piece], tree: etree._Element, html: HtmlConfig, min_items: int) -> bool:
+    """Whether what was extracted is made of link texts and captions, at least ``min_items`` of them
+    (asked of short extractions only): one link around a page's text makes no list."""
     text = " ".join(piece.text for piece in pieces)
     if len(text) > html.short_extraction_chars:
         return False
     letters = len(_WORD_CHARS.findall(text))
     body = tree.find("body")
+    items = 0
     for element in body.iter("a", "figcaption") if body is not None else ():
-        if found := _squash(element):
+        if (found := _squash(element)) and found in text:
             text = text.replace(found, " ")
-    return len(_WORD_CHARS.findall(text)) < letters * (1 - html.non_prose_share)
+            items += 1
+    return items >= min_items and len(_WORD_CHARS.findall(text)) < letters * (1 - html.non_prose_share)
 
 
 def _document(doc: Document, title: str | None, pieces: list[Piece], pruned: list[Pruned],

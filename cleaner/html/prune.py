@@ -23,6 +23,7 @@ from ..config import CleanerConfig, HtmlConfig
 from ..document import UNDETERMINED, Removal
 from ..rules import Action, Rule, RuleSet
 from ..rules.actions import CAPTION_CATEGORY
+from .captions import IMAGE_TAGS, LABEL_ATTRIBUTES, caption_of, caption_of_picture
 from .parse import _STRING, _WORD_CHARS, _drop_keep_tail, _squash
 
 # A share, advertising or newsletter label takes the small box it heads (its buttons, the ad slot).
@@ -111,7 +112,7 @@ def prune(tree: etree._Element, rules: RuleSet, config: CleanerConfig) -> list[P
     # Text nodes are measured before their white space is squashed: three times the phrase limit.
     marked, short_texts = _walk(body, html.prune_max_chars * 3, markers.any)
     found = _marked_boxes(marked, markers, page_chars, html) + _phrase_elements(
-        short_texts, rules, page_chars, title_text, config)
+        short_texts, rules, page_chars, title_text, config) + _labelled_pictures(body, rules, title_text, config)
     chosen = {item.element for item in found}
     pruned = []
     for item in found:
@@ -119,7 +120,8 @@ def prune(tree: etree._Element, rules: RuleSet, config: CleanerConfig) -> list[P
         if element.getparent() is None or any(ancestor in chosen for ancestor in element.iterancestors()):
             continue  # inside a box that goes as a whole (a badge in a teaser box)
         # Text nodes apart, as a reader sees them: "Связанные статьи Teaser…", not "статьиTeaser…".
-        if text := " ".join(" ".join(_VISIBLE_TEXT(element)).split()):
+        # (A label in a picture's alt text comes with its text: the picture has none.)
+        if text := item.text or " ".join(" ".join(_VISIBLE_TEXT(element)).split()):
             item.text = text
             pruned.append(item)
         _drop_keep_tail(element)
@@ -190,15 +192,41 @@ def _phrase_elements(short_texts: ShortTexts, rules: RuleSet, page_chars: int, t
             if (box := _section_container(element, text, page_chars, html)) is not None:
                 found.append(Pruned(rule, lang, box))
         elif takes == "caption" and (
-            caption := _caption_of(element, title_text, config.rules.caption_max_chars)
+            caption := caption_of(element, title_text, config.rules.caption_max_chars, html.caption_box_extra_chars)
         ) is not None:
+            # Both go, both recorded: the caption, and the label where it is an element of its own.
             found.append(Pruned(rule, lang, caption, category=CAPTION_CATEGORY, action=Action.DROP_CAPTION))
+            if caption not in element.iterancestors():
+                found.append(Pruned(rule, lang, element))
         elif rule.category in BOX_CATEGORIES and (
             box := _section_container(element, text, page_chars, html, html.box_max_chars)
         ) is not None:
             found.append(Pruned(rule, lang, box))  # "Teilen" and its buttons
         else:
             found.append(Pruned(rule, lang, element))
+    return found
+
+
+def _labelled_pictures(body: etree._Element, rules: RuleSet, title_text: str,
+                       config: CleanerConfig) -> list[Pruned]:
+    """Pictures whose alt, title or aria-label is an AI-image label: the caption beside them goes, and the label
+    is recorded (the picture itself adds no text)."""
+    found = []
+    for picture in body.iter(*IMAGE_TAGS):
+        for attribute in LABEL_ATTRIBUTES:
+            value = " ".join((picture.get(attribute) or "").split())
+            if not value or len(value) > config.html.prune_max_chars or not rules.may_be_phrase(value):
+                continue
+            match = rules.match_phrase(value)
+            if match is None or not match[0].action.takes_caption:
+                continue
+            rule, lang = match
+            caption = caption_of_picture(picture, title_text, config.rules.caption_max_chars,
+                                         config.html.caption_box_extra_chars)
+            if caption is not None:
+                found.append(Pruned(rule, lang, caption, category=CAPTION_CATEGORY, action=Action.DROP_CAPTION))
+                found.append(Pruned(rule, lang, picture, text=value))
+            break
     return found
 
 
@@ -224,29 +252,6 @@ def _section_container(heading: etree._Element, heading_text: str, page_chars: i
     return None
 
 
-def _caption_of(label: etree._Element, title_text: str, max_chars: int) -> etree._Element | None:
-    """The caption an AI-image label belongs to: the block it is glued into, or the one before it in a figure."""
-    parent = label.getparent()
-    if parent is None or parent.tag in ("body", "article", "main"):
-        return None
-    # "caption text<span>label</span>": the label is written into its caption.
-    around = _squash(parent).replace(_squash(label), "").strip() if _has_own_text(parent) else ""
-    if around:
-        caption = parent
-    elif parent.xpath(".//img|.//picture"):  # a label beside its caption in an image box
-        caption = label.getprevious()
-        while caption is not None and not _squash(caption):
-            caption = caption.getprevious()
-        if caption is None:
-            return None
-        around = _squash(caption)
-    else:
-        return None  # a label alone, under a headline or between paragraphs
-    if len(around) > max_chars or around.casefold() == title_text or caption.xpath("self::h1|.//h1"):
-        return None
-    return caption
-
-
 def _in_a_sentence(element: etree._Element) -> bool:
     """Whether words stand beside the element in its parent (not just separators such as "|")."""
     parent = element.getparent()
@@ -254,5 +259,3 @@ def _in_a_sentence(element: etree._Element) -> bool:
     return any(_WORD_CHARS.search(piece) for piece in around if piece)
 
 
-def _has_own_text(element: etree._Element) -> bool:
-    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)

@@ -2,8 +2,10 @@
 
 - `foreign_blocks`: short standalone blocks in another language than the page,
   next to chrome or outside the story, are interface (``match = "foreign_language"``);
-- `not_an_article`: an HTML page whose kept text has no paragraph of article
-  length is no article (the markup rule ``not-an-article``).
+- `not_an_article`: an HTML page shaped like a list or a gallery (several
+  short blocks, no paragraph of article length, not several sentences of
+  prose) is no article (the markup rule ``not-an-article``; login walls are
+  told by their form in `cleaner.html.extract`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import regex
 
 from ..config import RulesConfig
 from ..detect import majority_language
-from ..document import UNDETERMINED, Document
+from ..document import UNDETERMINED, Block, Document
 from .decide import article_like, drop, letters
 from .matcher import Hit
 from .pack import Rule
@@ -64,16 +66,33 @@ def foreign_blocks(doc: Document, rule: Rule, config: RulesConfig, article_min_l
 
 
 def not_an_article(doc: Document, rule: Rule, config: RulesConfig, article_min_letters: int) -> None:
-    """An HTML page whose kept text has no paragraph of article length, and little text, is no article.
+    """An HTML page shaped like a list or a gallery is no article.
 
+    Shaped so: its kept text has no paragraph of article length, little text,
+    at least ``not_article_min_blocks`` blocks, and fewer than
+    ``not_article_min_prose`` prose blocks (paragraphs that end like a
+    sentence), or prose holds under half its letters.  A page of short
+    real paragraphs (a vulnerability entry, a notice) is an article, however short.
     Its blocks are recorded as removed by ``rule``, and ``doc.reason`` is the
     rule's reason for the case: nothing passes for an article, nothing vanishes.
     """
     kept = [b for b in doc.blocks if not b.dropped]
     if not kept or any(letters(b) >= article_min_letters for b in kept):
         return
-    if sum(letters(b) for b in kept) >= config.not_article_max_letters:
+    total = sum(letters(b) for b in kept)
+    if total >= config.not_article_max_letters:
+        return
+    if len(kept) < config.not_article_min_blocks:
+        return  # a line or two is a short page, not a list (a login wall is told by its form, in extraction)
+    prose = [b for b in kept if _prose(b)]
+    if len(prose) >= config.not_article_min_prose and sum(letters(b) for b in prose) * 2 >= total:
         return
     for block in kept:
         drop(block, rule)
     doc.reason = rule.reason("short")
+
+
+def _prose(block: Block) -> bool:
+    """A paragraph that reads like a sentence: it ends like one ("…", "。" too) and is not a lone word."""
+    return block.kind in ("paragraph", "quote") and bool(_SENTENCE_END.search(block.text)) \
+        and (len(_WORD.findall(block.text)) >= 3 or letters(block) >= 12)
