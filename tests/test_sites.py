@@ -105,7 +105,8 @@ def test_a_headline_stays_on_its_own_page_and_its_teasers_go():
     cleaner = Cleaner(site_packs=learn_sites(pages))
     own = cleaner.clean(pages[3]["html"], url=pages[3]["url"])
     assert own.title.startswith(headline(CITIES[3]))
-    assert headline(CITIES[3]) not in [r.text for r in own.removed]
+    # No learned rule takes it (its copy at the top of the body goes as headline furniture, not as a site rule).
+    assert headline(CITIES[3]) not in [r.text for r in own.removed if r.category == "site"]
     # Page 2's "read next" teaser is page 3's headline: seen on one other page only, and still a teaser.
     other = cleaner.clean(pages[2]["html"], url=pages[2]["url"])
     assert headline(CITIES[3]) not in other.text
