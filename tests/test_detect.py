@@ -180,3 +180,78 @@ def test_settings_come_from_the_config():
     short = [Run("Foto: Rat", "Latn", 0, 9)]
     Detector(DetectConfig(backend=_Refusing(), guess_min_letters=99)).tag(short)
     assert short[0].lang == "en" and short[0].confidence == 0.2  # too short to ask: the fallback
+
+
+def _langs(text, **kwargs):
+    return [(r.text.strip(), r.lang) for r in language_runs(text, **kwargs)]
+
+
+def test_alternating_lines_of_one_script_become_separate_runs():
+    text = (
+        "Уряд оголосив про нові заходи підтримки економіки та малого бізнесу.\n"
+        "Правительство объявило о новых мерах поддержки экономики и малого бизнеса.\n"
+        "Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.\n"
+        "De regering heeft nieuwe maatregelen aangekondigd om de economie te steunen."
+    )
+    assert [lang for _, lang in _langs(text)] == ["uk", "ru", "de", "nl"]
+
+
+def test_lines_that_agree_are_one_run():
+    text = (
+        "Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.\n"
+        "Der Bundestag stimmt in der kommenden Woche über das Gesetz ab."
+    )
+    runs = language_runs(text)
+    assert [(r.text, r.lang, r.by) for r in runs] == [(text, "de", "model")]
+
+
+def test_an_english_interface_over_a_german_article_keeps_its_language():
+    text = (
+        "Sign in\nSubscribe now\n"
+        "Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.\n"
+        "Der Bundestag stimmt in der kommenden Woche über das Gesetz ab, sagte ein Sprecher.\n"
+        "Share\nPrivacy policy"
+    )
+    runs = language_runs(text)
+    assert [(r.text.strip(), r.lang) for r in runs] == [
+        ("Sign in\nSubscribe now", "en"),
+        ("Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.\n"
+         "Der Bundestag stimmt in der kommenden Woche über das Gesetz ab, sagte ein Sprecher.", "de"),
+        ("Share\nPrivacy policy", "en"),
+    ]
+    assert runs[0].by in ("page+model", "phrase") and runs[1].by == "model"
+
+
+def test_a_phrase_of_the_packs_is_evidence_of_its_language():
+    text = (
+        "Читайте также\n"
+        "Уряд оголосив про нові заходи підтримки економіки та малого бізнесу.\n"
+        "Верховна Рада ухвалила закон про державний бюджет на наступний рік."
+    )
+    runs = language_runs(text)
+    assert [(r.lang, r.by) for r in runs] == [("ru", "phrase"), ("uk", "model")]
+
+
+def test_a_declared_language_tells_short_runs_with_nothing_else_to_follow():
+    from cleaner.detect import PageEvidence
+
+    text = "Главная\nThe council approved the new budget after a debate that lasted late into the night."
+    declared = PageEvidence((("html-lang", "uk"),))
+    assert language_runs(text, evidence=declared)[0].lang == "uk"
+    assert language_runs(text, evidence=declared)[0].by == "page"
+    assert language_runs(text)[0].lang == "ru"  # undeclared: the script's usual language
+
+
+def test_language_runs_and_the_pipeline_agree_on_the_same_text():
+    from cleaner import clean
+
+    text = (
+        "Новости\n\n"
+        "Уряд оголосив про нові заходи підтримки економіки та малого бізнесу.\n\n"
+        "Правительство объявило о новых мерах поддержки экономики и малого бизнеса."
+    )
+    result = clean(text)
+    by_line = [(s.text, s.lang) for s in result.segments]
+    runs = [(r.text.strip(), r.lang) for r in language_runs(text)]
+    assert by_line == runs
+    assert [lang for _, lang in runs] == ["ru", "uk", "ru"]

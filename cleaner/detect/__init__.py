@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from ..config import DetectConfig
 from ..document import Document, Run
 from .backends import BACKENDS, DEFAULT_BACKEND, Backend, make_backend
+from .evidence import PageEvidence, builtin_lexicon, declared_languages, phrase_lexicon
+from .pieces import language_pieces, merge_agreeing
 from .scripts import SCRIPT_LANGUAGES, _segment_runs, script_of, script_runs
 from .tagger import Detector, majority_language
 
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from ..core import Context
 
 __all__ = [
-    "BACKENDS", "DEFAULT_BACKEND", "SCRIPT_LANGUAGES", "Backend", "Detector", "default_detector", "detect",
+    "BACKENDS", "DEFAULT_BACKEND", "SCRIPT_LANGUAGES", "Backend", "Detector", "PageEvidence", "default_detector", "detect",
     "detect_language", "language_runs", "majority_language", "make_backend", "script_of", "script_runs",
     "_segment_runs",
 ]
@@ -36,16 +38,22 @@ __all__ = [
 
 def detect(doc: Document, context: Context) -> Document:
     """Stage 4: tag every run, block (the title too) and the document with a language and a
-    confidence.  Reads block text and ``dropped`` (pruned chrome); writes ``runs``, block
-    ``lang`` and ``confidence``, and ``language``."""
+    confidence.  Reads block text and ``dropped`` (pruned chrome), the page's declared
+    languages (``metadata``, the input's headers and URL) and the packs' phrases; writes
+    ``runs``, block ``lang`` and ``confidence``, and ``language``."""
     detector = context.detector
+    sentence_min_letters = context.config.detect.sentence_min_letters
     tagged = doc.all_blocks()
     runs, chrome = [], []
     for block in tagged:
-        block.runs = script_runs(block.text, block.start)
+        block.runs = language_pieces(block.text, block.start, sentence_min_letters)
         (chrome if block.dropped else runs).extend(block.runs)
-    detector.tag(runs, chrome)  # what was pruned is chrome: no language of its own needed
+    evidence = PageEvidence(
+        declared_languages(doc.metadata, doc.input.headers, doc.input.url), phrase_lexicon(context.rules.phrases)
+    )
+    detector.tag(runs, chrome, evidence)  # what was pruned is chrome: no language of its own needed
     for block in tagged:
+        block.runs = merge_agreeing(block.runs)
         block.lang, block.confidence = majority_language(block.runs)
     kept = [b for b in doc.blocks if not b.dropped] or doc.blocks
     article_min_letters = context.config.detect.article_min_letters
@@ -56,15 +64,23 @@ def detect(doc: Document, context: Context) -> Document:
     return doc
 
 
-def language_runs(text: str, *, detector: Detector | None = None) -> list[Run]:
-    """Language runs of a text, offsets into it.
+def language_runs(
+    text: str, *, detector: Detector | None = None, evidence: PageEvidence | None = None
+) -> list[Run]:
+    """Language runs of a text, offsets into it: as the pipeline tags the same text.
+
+    Lines (and, where the config says, sentences) of one script are told
+    apart; short ones choose among the languages of the text's long ones
+    (``evidence``: what a page declares; by default the shipped packs'
+    phrases).  Each run says what decided it (``Run.by``).
 
     >>> [(r.text, r.lang) for r in language_runs("Сообщено ИИ China and Russia coordinate on Japan")]
     [('Сообщено ИИ ', 'ru'), ('China and Russia coordinate on Japan', 'en')]
     """
-    runs = script_runs(text)
-    (detector or default_detector()).tag(runs)
-    return runs
+    detector = detector or default_detector()
+    runs = language_pieces(text, 0, detector.config.sentence_min_letters)
+    detector.tag(runs, (), evidence or PageEvidence(phrases=builtin_lexicon()))
+    return merge_agreeing(runs)
 
 
 def detect_language(
@@ -79,9 +95,7 @@ def detect_language(
     """
     languages = tuple(sorted(set(languages))) if languages else None
     detector = _detector_for(DetectConfig(backend=backend or DEFAULT_BACKEND, languages=languages))
-    runs = script_runs(text)
-    detector.tag(runs)
-    return majority_language(runs)[0]
+    return majority_language(language_runs(text, detector=detector))[0]
 
 
 # One detector per configuration, its model loaded once, for the one-call helpers.

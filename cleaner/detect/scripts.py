@@ -52,6 +52,17 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "Geor": ("ka",),
     "Armn": ("hy",),
 }
+# The languages a short run may be given when the page has no other say:
+# those most written on the web in each script.  A rarer one needs a long run
+# or a declaration (py3langid alone tags «Реклама» Tatar and "Share" Hausa).
+COMMON_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "Cyrl": ("ru", "uk", "bg", "sr", "be", "kk", "mk"),
+    "Latn": (
+        "en", "de", "fr", "es", "pt", "it", "nl", "pl", "tr", "id", "vi", "sv", "da", "no", "nb", "fi", "cs",
+        "sk", "hu", "ro", "hr", "sl", "bs", "sq", "lt", "lv", "et", "ca", "gl", "eu", "ms", "tl", "sw", "af",
+        "az", "uz", "is", "ga", "cy",
+    ),
+}
 LATIN_FALLBACK = "en"
 # Languages a backend may answer that are not written in Latin script.
 NON_LATIN = {lang for langs in SCRIPT_LANGUAGES.values() for lang in langs} | {

@@ -55,6 +55,12 @@ def page_metadata(tree: etree._Element) -> dict[str, str]:
             found[field] = value
     if canonical and canonical.strip():
         found["url"] = canonical.strip()
+    # The language the page declares (<html lang>, else og:locale): evidence for
+    # the detect stage's short runs, and the publisher's claim beside ours.
+    root = tree.getroottree().getroot()
+    declared_lang = " ".join((root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").split())
+    if declared_lang or (declared_lang := declared.get("og:locale", "")):
+        found["lang"] = declared_lang
     if "date" in found:
         date = _ISO_DATE.search(found["date"])
         if date:
