@@ -100,6 +100,9 @@ class DetectConfig:
     # up to this many letters (weighed by the backend's probability): two
     # or three interface labels, not one word.
     vote_min_letters: int = 12
+    # A short text alone is weighed by how common its language is on the web:
+    # each place down its script's list (`COMMON_LANGUAGES`) multiplies by this.
+    common_prior_decay: float = 0.85
     # ... and make at least this share of the short runs' guesses: a stray
     # Bulgarian guess among Russian labels is the backend's noise.
     vote_min_share: float = 0.2

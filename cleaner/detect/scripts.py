@@ -63,6 +63,7 @@ COMMON_LANGUAGES: dict[str, tuple[str, ...]] = {
         "az", "uz", "is", "ga", "cy",
     ),
 }
+COMMON_RANK = {script: {lang: i for i, lang in enumerate(langs)} for script, langs in COMMON_LANGUAGES.items()}
 LATIN_FALLBACK = "en"
 # Languages a backend may answer that are not written in Latin script.
 NON_LATIN = {lang for langs in SCRIPT_LANGUAGES.values() for lang in langs} | {

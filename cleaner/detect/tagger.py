@@ -17,7 +17,7 @@ from ..config import DetectConfig
 from ..document import UNDETERMINED, Run
 from .backends import DEFAULT_BACKEND, Backend, make_backend
 from .evidence import PageEvidence
-from .scripts import COMMON_LANGUAGES, NON_LATIN, candidates_of, fallback_language, script_of
+from .scripts import COMMON_LANGUAGES, COMMON_RANK, NON_LATIN, candidates_of, fallback_language, script_of
 
 
 class Detector:
@@ -132,7 +132,7 @@ class Detector:
                 continue
             pooled.setdefault(run.script, []).append(run)
             if run.letters >= config.guess_min_letters:
-                lang, p = _best(self._among(run.script, run.text, self._common(run, candidates)))
+                lang, p = self._guess(run.script, run.text, candidates)
                 if lang is not None:
                     votes.setdefault(run.script, Counter())[lang] += run.letters * p
         for script, counter in votes.items():
@@ -142,10 +142,9 @@ class Detector:
                     page.setdefault(script, Counter())[lang] += round(weight)
         for script, short in pooled.items():
             text, letters = _pool(short, config.backend_max_chars)
-            if letters < config.stat_min_letters:
-                continue
-            candidates = self._common(short[0], self._narrow(short[0], candidates_of(Run(text, script, 0, len(text)))))
-            lang, p = _best(self._among(script, text, candidates))
+            if letters < config.stat_min_letters or len(short) == 1:
+                continue  # one run read together is the run read alone: its vote counted it
+            lang, p = self._guess(script, text, self._narrow(short[0], candidates_of(Run(text, script, 0, len(text)))))
             if lang is not None and p >= config.pool_min_confidence:
                 page.setdefault(script, Counter())[lang] += letters
         return page
@@ -157,8 +156,8 @@ class Detector:
         allowed = (lambda lang: True) if candidates is None else set(candidates).__contains__
         options = [lang for lang, _ in page.most_common() if allowed(lang)] if page else []
         if not options:
-            if run.letters >= self.config.guess_min_letters:
-                lang, confidence = self._classify(run, candidates)
+            lang, confidence = self._guess(run.script, run.text, candidates) if run.letters >= self.config.guess_min_letters else (None, 0.0)
+            if lang is not None:
                 run.lang, run.confidence, run.by = lang, round(confidence * 0.5, 4), "model"
             else:
                 run.lang, run.confidence, run.by = fallback_language(run.script, candidates), 0.2, "fallback"
@@ -202,21 +201,34 @@ class Detector:
             self._remember(key, found)
         return found
 
-    def _common(self, run: Run, candidates: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        """What a short run may be on its own: its candidates among the common languages of its script.
+    def _guess(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str | None, float]:
+        """A short text's language on its own: the backend's scores among the common languages of its
+        script, times how common each is.
 
         A word or two is not enough to bring a rare language into a page;
         long runs and declared languages are (a Tatar page's labels are Tatar).
+        Short text leaves a backend's scores nearly flat between neighbours
+        (ru, bg, mk), and then the likelier language is the more common one.
         """
-        if self.languages is not None:
-            return candidates
-        common = COMMON_LANGUAGES.get(run.script)
-        if common is None:
-            return candidates
-        if candidates is None:
-            return common
-        narrowed = tuple(lang for lang in candidates if lang in common)
-        return narrowed or candidates
+        key = ("guess", script, text, candidates)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._guess_now(script, text, candidates)
+            self._remember(key, found)
+        return found
+
+    def _guess_now(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str | None, float]:
+        common = COMMON_LANGUAGES.get(script)
+        if common is not None and self.languages is None:
+            narrowed = common if candidates is None else tuple(lang for lang in candidates if lang in common)
+            candidates = narrowed or candidates
+        scores = self._among(script, text, candidates)
+        if common is not None:
+            decay, rank = self.config.common_prior_decay, COMMON_RANK[script]
+            scores = {lang: p * decay ** rank.get(lang, len(rank)) for lang, p in scores.items()}
+        total = sum(scores.values())
+        lang, p = _best(scores)
+        return lang, (p / total if total > 0 else 0.0)
 
     def _settled(self, langs: Counter[str]) -> str | None:
         """The language the long runs of a script so far agree on, if they do."""
