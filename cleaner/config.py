@@ -112,6 +112,11 @@ class DetectConfig:
     # the long runs, and every option is floored at this share of the mean
     # weight so that a run's own strong evidence can always win.
     long_weight: int = 12
+    # A short run whose language only other short runs vote for (no long run,
+    # declaration or pack phrase) keeps this share of its confidence: code,
+    # names and labels look alike, and below the rules' foreign_min_confidence
+    # no line is dropped for its language alone.
+    unestablished_factor: float = 0.5
     prior_floor: float = 0.25
     # The page's short runs of one script read together add their language
     # to the page's when the backend gives it at least this.

@@ -255,3 +255,12 @@ def test_language_runs_and_the_pipeline_agree_on_the_same_text():
     runs = [(r.text.strip(), r.lang) for r in language_runs(text)]
     assert by_line == runs
     assert [lang for _, lang in runs] == ["ru", "uk", "ru"]
+
+
+def test_a_latin_letter_inside_a_cyrillic_word_is_part_of_the_word():
+    # Web text types Latin i for Ukrainian і: one Cyrillic run, not three.
+    assert [(r.text, r.script) for r in script_runs("Але тут вiн в трьох")] == [("Але тут вiн в трьох", "Cyrl")]
+    assert [(r.text, r.script) for r in script_runs("Kиев")] == [("Kиев", "Cyrl")]
+    # Whole words of another script stay their own runs.
+    assert [r.script for r in script_runs("iPhone и Android")] == ["Latn", "Cyrl", "Latn"]
+    assert [r.script for r in script_runs("вітамін C тут")] == ["Cyrl", "Latn", "Cyrl"]

@@ -80,9 +80,14 @@ class Detector:
         lenders = [run for run in chrome if run.script in orphans and run.letters >= long_min]
         for run in lenders:
             self._tag_alone(run, self._narrow(run, candidates_of(run)), seen)
-        page = self._page_languages(runs + lenders, pending, evidence)
+        page, established = self._page_languages(runs + lenders, pending, evidence)
         for run, candidates in pending:
             self._tag_short(run, candidates, page.get(run.script), evidence)
+            if run.by in ("page", "page+model") and (run.script, run.lang) not in established:
+                # Only the page's other short runs say so: names, codes and
+                # labels alike.  Too little to act on (the rules drop short
+                # lines of another language only when the tag is confident).
+                run.confidence = round(run.confidence * self.config.unestablished_factor, 4)
 
     def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, Counter[str]]) -> bool:
         """Tag a run its alphabet or, when long enough, the backend can tell; False for one that must follow the page."""
@@ -101,8 +106,9 @@ class Detector:
 
     def _page_languages(
         self, runs: list[Run], pending: list[tuple[Run, tuple[str, ...] | None]], evidence: PageEvidence
-    ) -> dict[str, Counter[str]]:
-        """Per script, the languages the page is in, weighed in letters of its short runs.
+    ) -> tuple[dict[str, Counter[str]], set[tuple[str, str]]]:
+        """Per script, the languages the page is in, weighed in letters of its short runs;
+        and the (script, lang) pairs established by more than short runs' guesses.
 
         Long runs count their letters; a declared language, a phrase of the
         packs, each short run's own best guess among the common languages, and
@@ -119,6 +125,7 @@ class Detector:
             if self.languages is None or lang in self.languages:
                 weight = config.tld_weight if source == "tld" else config.declared_weight
                 page.setdefault(script_of(lang), Counter())[lang] += weight
+        established = {(script, lang) for script, counter in page.items() for lang in counter}
         pooled: dict[str, list[Run]] = {}
         votes: dict[str, Counter[str]] = {}
         for run, candidates in pending:
@@ -129,6 +136,7 @@ class Detector:
                 for lang in phrase_langs:
                     if script_of(lang) == run.script or (run.script == "Latn" and lang not in NON_LATIN):
                         page.setdefault(run.script, Counter())[lang] += run.letters
+                        established.add((run.script, lang))
                 continue
             pooled.setdefault(run.script, []).append(run)
             if run.letters >= config.guess_min_letters:
@@ -147,7 +155,7 @@ class Detector:
             lang, p = self._guess(script, text, self._narrow(short[0], candidates_of(Run(text, script, 0, len(text)))))
             if lang is not None and p >= config.pool_min_confidence:
                 page.setdefault(script, Counter())[lang] += letters
-        return page
+        return page, established
 
     def _tag_short(
         self, run: Run, candidates: tuple[str, ...] | None, page: Counter[str] | None, evidence: PageEvidence
