@@ -1,13 +1,15 @@
 """Stage 3, detect: language runs inside blocks, block languages, the document language.
 
-Script first, statistics second.  Each block is cut where the writing system
-changes (digits, spaces and punctuation stay with the run before them), and a
-run's candidate languages come from its script and its letters
+Script first, statistics second, the page third.  Each block is cut where the
+writing system changes (digits, spaces and punctuation stay with the run
+before them) and after each line break (`cleaner.detect.pieces`), and a run's
+candidate languages come from its script and its letters
 (`cleaner.detect.scripts`).  A statistical backend (`cleaner.detect.backends`)
-chooses among what is left only when the run is long enough to be told;
-shorter runs take the language that the page's long runs of the same script
-have (`cleaner.detect.tagger`: a Russian interface over an English article:
-the short Cyrillic labels are Russian because the long Cyrillic text is).
+tags long runs alone; short runs choose among the languages the page is in
+(`cleaner.detect.tagger`), weighing what it declares and the interface
+phrases the packs recognise on it (`cleaner.detect.evidence`): a Russian
+interface over an English article stays Russian, an English one over a German
+article English.  Neighbours that agree are merged again.
 
 The backend is swappable: anything with a ``name`` and a ``scores(text)``
 method that returns ``[(lang, probability), ...]`` best first.

@@ -1,9 +1,17 @@
 """The `Detector`: every run tagged with a language, long runs alone, short runs after the page.
 
-A run whose letters leave one candidate is tagged by its alphabet.  A long run
-asks the backend (a bounded memo answers repeats; once a script's long runs
-agree, later ones are only confirmed on their first sentence).  A short run
-takes the language of its script's long runs on the page, its prior.
+A run whose letters leave one candidate is tagged by its alphabet
+(``by="alphabet"``).  A long run (``long_min_letters``) asks the backend
+(``"model"``; a bounded memo answers repeats; once a script's long runs agree,
+later ones are only confirmed on their first sentence).  A short run chooses
+among the languages its page is in for its script: the long runs', the
+declared ones, the packs' phrases found on the page, and what the page's
+short runs say on their own and read together.  With one choice it takes it
+(``"page"``); a phrase of the packs decides (``"phrase"``); otherwise its own
+scores times a prior from the page's other short runs (``"page+model"``):
+an interface's labels look like its other labels, not like the article.
+With no page to go by, a short run is guessed among its script's common
+languages (``"model"``), or given its script's usual one (``"fallback"``).
 """
 
 from __future__ import annotations
