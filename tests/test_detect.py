@@ -264,3 +264,23 @@ def test_a_latin_letter_inside_a_cyrillic_word_is_part_of_the_word():
     # Whole words of another script stay their own runs.
     assert [r.script for r in script_runs("iPhone и Android")] == ["Latn", "Cyrl", "Latn"]
     assert [r.script for r in script_runs("вітамін C тут")] == ["Cyrl", "Latn", "Cyrl"]
+
+
+def test_a_segment_that_mixes_languages_says_how_each_run_was_tagged():
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from cleaner import clean
+
+    text = (
+        "Корреспондент сообщает из Москвы: The council approved the new budget after a debate "
+        "that lasted late into the night, officials said on Tuesday."
+    )
+    out = json.loads(clean(text).to_json())
+    runs = out["segments"][0]["runs"]
+    assert [(r["lang"], r["by"]) for r in runs] == [("ru", "model"), ("en", "model")]
+    assert all(0 < r["confidence"] <= 1 for r in runs)
+    schema = json.loads((Path(__file__).parents[1] / "cleaner" / "schema" / "cleaner-1.schema.json").read_text())
+    jsonschema.validate(out, schema)

@@ -96,6 +96,8 @@ class Detector:
                 # labels alike.  Too little to act on (the rules drop short
                 # lines of another language only when the tag is confident).
                 run.confidence = round(run.confidence * self.config.unestablished_factor, 4)
+                if run.by == "page":
+                    run.by = "model"  # the one choice came from the backend's guesses, not the page
 
     def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, Counter[str]]) -> bool:
         """Tag a run its alphabet or, when long enough, the backend can tell; False for one that must follow the page."""
