@@ -184,7 +184,10 @@ class Detector:
         if phrase_langs:
             run.lang, run.confidence, run.by = phrase_langs[0], 0.9, "phrase"
         elif len(options) == 1 or run.letters < self.config.guess_min_letters:
-            run.lang, run.confidence, run.by = options[0], 0.6, "page"
+            confidence = 0.6
+            if run.letters >= self.config.stat_min_letters:  # long enough for its own score to say how sure
+                confidence = max(confidence, round(self._among(run.script, run.text, candidates).get(options[0], 0.0), 4))
+            run.lang, run.confidence, run.by = options[0], confidence, "page"
         else:
             lang, confidence = self._choose(run, tuple(options), page)
             run.lang, run.confidence, run.by = lang, confidence, "page+model"
