@@ -18,6 +18,7 @@ method that returns ``[(lang, probability), ...]`` best first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import DetectConfig
@@ -81,7 +82,7 @@ def language_runs(
     """
     detector = detector or default_detector()
     runs = language_pieces(text, 0, detector.config.sentence_min_letters)
-    detector.tag(runs, (), evidence or PageEvidence(phrases=builtin_lexicon()))
+    detector.tag(runs, (), evidence or _builtin_evidence())
     return merge_agreeing(runs)
 
 
@@ -96,12 +97,21 @@ def detect_language(
     'pl'
     """
     languages = tuple(sorted(set(languages))) if languages else None
-    detector = _detector_for(DetectConfig(backend=backend or DEFAULT_BACKEND, languages=languages))
-    return majority_language(language_runs(text, detector=detector))[0]
+    key = (backend or DEFAULT_BACKEND, languages)
+    detector = _BY_ARGUMENTS.get(key)  # a config compares field by field: looked up once per arguments
+    if detector is None:
+        detector = _BY_ARGUMENTS[key] = _detector_for(DetectConfig(backend=key[0], languages=languages))
+    return majority_language(language_runs(text, detector=detector, evidence=_builtin_evidence()))[0]
 
 
 # One detector per configuration, its model loaded once, for the one-call helpers.
 _DETECTORS: dict[DetectConfig, Detector] = {}
+_BY_ARGUMENTS: dict[tuple, Detector] = {}
+
+
+@lru_cache(maxsize=1)
+def _builtin_evidence() -> PageEvidence:
+    return PageEvidence(phrases=builtin_lexicon())
 
 
 def default_detector() -> Detector:
