@@ -47,7 +47,8 @@ def detect(doc: Document, context: Context) -> Document:
     detector = context.detector
     sentence_min_letters = context.config.detect.sentence_min_letters
     tagged = doc.all_blocks()
-    runs, chrome = [], []
+    runs: list[Run] = []
+    chrome: list[Run] = []
     for block in tagged:
         block.runs = language_pieces(block.text, block.start, sentence_min_letters)
         (chrome if block.dropped else runs).extend(block.runs)

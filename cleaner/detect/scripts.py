@@ -118,7 +118,7 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
 
 
 def _segment_runs(text: str, offset: int) -> list[Run]:
-    found = [(m.lastgroup, m.start(), m.end()) for m in _SEGMENT.finditer(text)]
+    found = [(m.lastgroup or "Zzzz", m.start(), m.end()) for m in _SEGMENT.finditer(text)]
     segments = [(script, start) for script, start, _ in _homoglyphs_joined(found)]
     if not segments:
         return [Run(text, "Zyyy", offset, offset + len(text))] if text else []

@@ -41,7 +41,7 @@ class Detector:
         self.config = config
         self._backend: Backend | None = None
         self._lock = threading.Lock()
-        self._memo: dict[tuple, tuple[str, float]] = {}
+        self._memo: dict[tuple, Any] = {}  # backend answers, rankings and guesses, by what was asked
         self.languages = frozenset(config.languages) if config.languages else None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -137,7 +137,7 @@ class Detector:
                 page.setdefault(script_of(lang), Counter())[lang] += weight
         established = {(script, lang) for script, counter in page.items() for lang in counter}
         pooled: dict[str, list[Run]] = {}
-        votes: dict[str, Counter[str]] = {}
+        votes: dict[str, dict[str, float]] = {}
         for run, candidates in pending:
             if not run.letters:
                 continue
@@ -150,21 +150,22 @@ class Detector:
                 continue
             pooled.setdefault(run.script, []).append(run)
             if run.letters >= config.guess_min_letters:
-                lang, p = self._guess(run.script, run.text, candidates)
-                if lang is not None:
-                    votes.setdefault(run.script, Counter())[lang] += run.letters * p
+                guess, p = self._guess(run.script, run.text, candidates)
+                if guess is not None:
+                    votes.setdefault(run.script, {})
+                    votes[run.script][guess] = votes[run.script].get(guess, 0.0) + run.letters * p
         for script, counter in votes.items():
             total = sum(counter.values())
-            for lang, weight in counter.items():
-                if weight >= config.vote_min_letters and weight >= config.vote_min_share * total:
-                    page.setdefault(script, Counter())[lang] += round(weight)
+            for lang, vote in counter.items():
+                if vote >= config.vote_min_letters and vote >= config.vote_min_share * total:
+                    page.setdefault(script, Counter())[lang] += round(vote)
         for script, short in pooled.items():
             text, letters = _pool(short, config.backend_max_chars)
             if letters < config.stat_min_letters or len(short) == 1:
                 continue  # one run read together is the run read alone: its vote counted it
-            lang, p = self._guess(script, text, self._narrow(short[0], candidates_of(Run(text, script, 0, len(text)))))
-            if lang is not None and p >= config.pool_min_confidence:
-                page.setdefault(script, Counter())[lang] += letters
+            pooled_lang, p = self._guess(script, text, self._narrow(short[0], candidates_of(Run(text, script, 0, len(text)))))
+            if pooled_lang is not None and p >= config.pool_min_confidence:
+                page.setdefault(script, Counter())[pooled_lang] += letters
         return page, established
 
     def _tag_short(
@@ -188,7 +189,7 @@ class Detector:
             if run.letters >= self.config.stat_min_letters:  # long enough for its own score to say how sure
                 confidence = max(confidence, round(self._among(run.script, run.text, candidates).get(options[0], 0.0), 4))
             run.lang, run.confidence, run.by = options[0], confidence, "page"
-        else:
+        elif page is not None:
             lang, confidence = self._choose(run, tuple(options), page)
             run.lang, run.confidence, run.by = lang, confidence, "page+model"
 
@@ -325,7 +326,8 @@ def _best(scores: dict[str, float]) -> tuple[str | None, float]:
 
 def _pool(runs: list[Run], max_chars: int) -> tuple[str, int]:
     """Short runs read together, up to ``max_chars`` of text: (text, letters)."""
-    parts, size, letters = [], 0, 0
+    parts: list[str] = []
+    size = letters = 0
     for run in runs:
         text = " ".join(run.text.split())
         if size + len(text) > max_chars and parts:
