@@ -42,3 +42,36 @@ def test_the_packs_phrases_are_a_lexicon_of_interface_strings():
     assert "ru" in phrases("Читайте также:")
     assert "en" in phrases(" Share ")
     assert phrases("Правительство объявило о новых мерах") == frozenset()
+
+
+def test_the_page_declares_its_language_in_html_lang_or_og_locale():
+    from cleaner import clean
+
+    body = "<p>" + "The council approved the new budget after a long debate. " * 3 + "</p>"
+    html = f"<html lang='uk-UA'><head><title>T</title></head><body><article>{body}</article></body></html>"
+    assert clean(html).metadata["lang"] == "uk-UA"
+    html = ("<html><head><meta property='og:locale' content='pt_BR'><title>T</title></head>"
+            f"<body><article>{body}</article></body></html>")
+    assert clean(html).metadata["lang"] == "pt_BR"
+    assert "lang" not in clean(f"<html><body><article>{body}</article></body></html>").metadata
+
+
+def test_a_declared_language_establishes_a_short_line_of_it_on_the_page():
+    from cleaner import clean
+
+    story = "".join(
+        f"<p>{s}</p>" for s in (
+            "The council approved the new budget after a debate that lasted late into the night.",
+            "Officials said the money would go to schools, roads and the city's two hospitals.",
+        )
+    )
+
+    def page(lang: str) -> str:
+        return f"<html lang='{lang}'><head><title>T</title></head><body><article>{story}<p>Головна</p></article></body></html>"
+
+    # Declared Ukrainian: the label after the story is surely Ukrainian, an interface line, and goes.
+    declared = clean(page("uk"))
+    assert [(r.text, r.lang, r.rule) for r in declared.removed] == [("Головна", "uk", "language/foreign-short-block")]
+    # Undeclared: only its own guess says Ukrainian, too little to drop a line for; it stays.
+    undeclared = clean(page(""))
+    assert [(s.text, s.lang) for s in undeclared.segments][-1] == ("Головна", "uk") and undeclared.removed == []

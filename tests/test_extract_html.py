@@ -85,7 +85,8 @@ def test_a_phrase_after_an_icon_is_found_in_the_element_it_sits_in():
 def test_page_metadata_comes_from_its_declared_tags():
     result = clean(page(f"<div class='body'>{paragraphs()}</div>"), url="https://example.org/b")
     assert result.metadata == {
-        "author": "Anna Lee", "date": "2025-03-04", "site": "Вестник", "url": "https://example.org/b"}
+        "author": "Anna Lee", "date": "2025-03-04", "site": "Вестник", "url": "https://example.org/b",
+        "lang": "ru"}  # <html lang='ru'>: the declared language, as written
     assert result.title == "Council approves budget"
 
 
