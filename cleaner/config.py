@@ -84,8 +84,9 @@ class DetectConfig:
     backend: Any = "py3langid"
     # Only these languages are answered where a script allows (a crawl known to hold them).
     languages: tuple[str, ...] | None = None
-    # A run needs this many letters before a backend may choose its language;
-    # shorter runs follow the page.  At 12 letters (about a word pair)
+    # A short run with this many letters has a score of its own worth
+    # reporting as its confidence, and a page's short runs read together need
+    # this many to be read at all.  At 12 letters (about a word pair)
     # py3langid is right ~90% of the time on 16 languages.
     stat_min_letters: int = 12
     # Below this, even with no page to follow, a run is not worth asking a backend.
