@@ -138,6 +138,7 @@ class Detector:
         established = {(script, lang) for script, counter in page.items() for lang in counter}
         pooled: dict[str, list[Run]] = {}
         votes: dict[str, dict[str, float]] = {}
+        voters: list[tuple[Run, tuple[str, ...] | None]] = []
         for run, candidates in pending:
             if not run.letters:
                 continue
@@ -150,6 +151,10 @@ class Detector:
                 continue
             pooled.setdefault(run.script, []).append(run)
             if run.letters >= config.guess_min_letters:
+                voters.append((run, candidates))
+        for run, candidates in voters:
+            # A single word votes only when it has no other short run to be read with: the pool reads it.
+            if run.letters >= config.stat_min_letters or len(pooled[run.script]) == 1:
                 guess, p = self._guess(run.script, run.text, candidates)
                 if guess is not None:
                     votes.setdefault(run.script, {})
