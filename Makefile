@@ -27,7 +27,9 @@ test: install
 	$(PY) -m pytest
 
 bench: install
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) bench/langid.py
+	$(PY) bench/mixed.py
 	$(PY) bench/scrapinghub.py
 	$(PY) bench/stages.py
 	$(PY) bench/batch.py

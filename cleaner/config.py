@@ -98,12 +98,57 @@ class DetectConfig:
     backend: Any = "py3langid"
     # Only these languages are answered where a script allows (a crawl known to hold them).
     languages: tuple[str, ...] | None = None
-    # A run needs this many letters before a backend may choose its language;
-    # shorter runs follow the page.  At 12 letters (about a word pair)
+    # A short run with this many letters has a score of its own worth
+    # reporting as its confidence, and a page's short runs read together need
+    # this many to be read at all.  At 12 letters (about a word pair)
     # py3langid is right ~90% of the time on 16 languages.
     stat_min_letters: int = 12
     # Below this, even with no page to follow, a run is not worth asking a backend.
     guess_min_letters: int = 4
+    # A run this long is tagged by the backend alone, and its language is one
+    # the page is in.  Shorter ones (an interface line, a word pair: up to
+    # ~30 letters) choose among the page's languages by their own scores: on
+    # its own a backend tags a short UI string right only a third to a half
+    # of the time, and a sentence (40+ letters) almost always.
+    long_min_letters: int = 40
+    # Short runs' own best guesses add a language to the page's once they add
+    # up to this many letters (weighed by the backend's probability): two
+    # or three interface labels, not one word.
+    vote_min_letters: int = 12
+    # A short text alone is weighed by how common its language is on the web:
+    # each place down its script's list (`COMMON_LANGUAGES`) multiplies by this.
+    common_prior_decay: float = 0.85
+    # ... and make at least this share of the short runs' guesses: a stray
+    # Bulgarian guess among Russian labels is the backend's noise.
+    vote_min_share: float = 0.2
+    # A short run chooses among its page's languages by its own scores times
+    # a prior: the letters of the page's short runs guessed in each (labels
+    # look like the page's other labels), plus this weight for a language of
+    # the long runs, and every option is floored at this share of the mean
+    # weight so that a run's own strong evidence can always win.
+    long_weight: int = 12
+    # A short run whose language only other short runs vote for (no long run,
+    # declaration or pack phrase) keeps this share of its confidence: code,
+    # names and labels look alike, and below the rules' foreign_min_confidence
+    # no line is dropped for its language alone.
+    unestablished_factor: float = 0.5
+    prior_floor: float = 0.25
+    # The page's short runs of one script read together add their language
+    # to the page's when the backend gives it at least this.
+    pool_min_confidence: float = 0.5
+    # What a declared language (<html lang>, Content-Language, og:locale)
+    # and a country domain weigh among a page's languages, in letters: about
+    # a short line's worth, so that long runs outweigh a wrong declaration.
+    declared_weight: int = 30
+    tld_weight: int = 10
+    # A run with this many letters is also cut after its sentences, so that
+    # a quoted sentence of another language of the script is told apart.
+    # 0 (the default) leaves sentences whole; lines and blocks are always
+    # told apart.  At 80 on the 181 ScrapingHub pages, 1 of 22 new splits
+    # was right (an English sentence in German); the others were one
+    # sentence read as Malay in Indonesian or Pidgin in English: a sentence
+    # alone is not yet strong enough evidence.
+    sentence_min_letters: int = 0
     # Blocks with at least this many letters are article-like: they decide the
     # document language, and the rules weigh sections by them.
     article_min_letters: int = 60

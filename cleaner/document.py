@@ -43,6 +43,9 @@ class Run:
     lang: str = UNDETERMINED
     confidence: float = 0.0
     letters: int = field(default=-1, repr=False, compare=False)
+    # What decided the language: "alphabet", "model", "page", "page+model",
+    # "phrase", "declared" or "fallback" (see `cleaner.detect.tagger`).
+    by: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.letters < 0:  # counted once: every later stage weighs runs by it

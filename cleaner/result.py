@@ -37,6 +37,9 @@ class SegmentRun:
     lang: str
     start: int
     end: int
+    confidence: float = 0.0
+    # What decided the language: alphabet, model, page, page+model, phrase or fallback.
+    by: str = ""
 
 
 @dataclass
@@ -213,7 +216,7 @@ def _segment(block: Block, kind: str) -> Segment:
         start=start,
         end=end,
         confidence=confidence,
-        runs=[SegmentRun(r.text, r.lang, *span) for r, span in zip(runs, spans)] if mixed else None,
+        runs=[SegmentRun(r.text, r.lang, *span, r.confidence, r.by) for r, span in zip(runs, spans)] if mixed else None,
         **_structure(block, kind),
     )
 

@@ -72,7 +72,7 @@ def test_the_backend_is_swappable():
             return [("ru", 0.7), ("nl", 0.2), ("de", 0.1)]
 
     # The fake's favourite is not written in Latin script; the best Latin one is taken.
-    assert detect_language("Een zin die lang genoeg is om te tellen", backend=Fake()) == "nl"
+    assert detect_language("Een zin die lang genoeg is om alleen te tellen, zonder de pagina", backend=Fake()) == "nl"
 
 
 def test_langdetect_backend_is_seeded_and_deterministic():
@@ -180,3 +180,107 @@ def test_settings_come_from_the_config():
     short = [Run("Foto: Rat", "Latn", 0, 9)]
     Detector(DetectConfig(backend=_Refusing(), guess_min_letters=99)).tag(short)
     assert short[0].lang == "en" and short[0].confidence == 0.2  # too short to ask: the fallback
+
+
+def _langs(text, **kwargs):
+    return [(r.text.strip(), r.lang) for r in language_runs(text, **kwargs)]
+
+
+def test_alternating_lines_of_one_script_become_separate_runs():
+    text = (
+        "Уряд оголосив про нові заходи підтримки економіки та малого бізнесу.\n"
+        "Правительство объявило о новых мерах поддержки экономики и малого бизнеса.\n"
+        "Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.\n"
+        "De regering heeft nieuwe maatregelen aangekondigd om de economie te steunen."
+    )
+    assert [lang for _, lang in _langs(text)] == ["uk", "ru", "de", "nl"]
+
+
+def test_lines_that_agree_are_one_run():
+    text = (
+        "Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.\n"
+        "Der Bundestag stimmt in der kommenden Woche über das Gesetz ab."
+    )
+    runs = language_runs(text)
+    assert [(r.text, r.lang, r.by) for r in runs] == [(text, "de", "model")]
+
+
+def test_an_english_interface_over_a_german_article_keeps_its_language():
+    text = (
+        "Sign in\nSubscribe now\n"
+        "Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.\n"
+        "Der Bundestag stimmt in der kommenden Woche über das Gesetz ab, sagte ein Sprecher.\n"
+        "Share\nPrivacy policy"
+    )
+    runs = language_runs(text)
+    assert [(r.text.strip(), r.lang) for r in runs] == [
+        ("Sign in\nSubscribe now", "en"),
+        ("Die Regierung hat neue Maßnahmen zur Unterstützung der Wirtschaft angekündigt.\n"
+         "Der Bundestag stimmt in der kommenden Woche über das Gesetz ab, sagte ein Sprecher.", "de"),
+        ("Share\nPrivacy policy", "en"),
+    ]
+    assert runs[0].by in ("page+model", "phrase") and runs[1].by == "model"
+
+
+def test_a_phrase_of_the_packs_is_evidence_of_its_language():
+    text = (
+        "Читайте также\n"
+        "Уряд оголосив про нові заходи підтримки економіки та малого бізнесу.\n"
+        "Верховна Рада ухвалила закон про державний бюджет на наступний рік."
+    )
+    runs = language_runs(text)
+    assert [(r.lang, r.by) for r in runs] == [("ru", "phrase"), ("uk", "model")]
+
+
+def test_a_declared_language_tells_short_runs_with_nothing_else_to_follow():
+    from cleaner.detect import PageEvidence
+
+    text = "Главная\nThe council approved the new budget after a debate that lasted late into the night."
+    declared = PageEvidence((("html-lang", "uk"),))
+    assert language_runs(text, evidence=declared)[0].lang == "uk"
+    assert language_runs(text, evidence=declared)[0].by == "page"
+    assert language_runs(text)[0].lang == "ru"  # undeclared: the script's usual language
+
+
+def test_language_runs_and_the_pipeline_agree_on_the_same_text():
+    from cleaner import clean
+
+    text = (
+        "Новости\n\n"
+        "Уряд оголосив про нові заходи підтримки економіки та малого бізнесу.\n\n"
+        "Правительство объявило о новых мерах поддержки экономики и малого бизнеса."
+    )
+    result = clean(text)
+    by_line = [(s.text, s.lang) for s in result.segments]
+    runs = [(r.text.strip(), r.lang) for r in language_runs(text)]
+    assert by_line == runs
+    assert [lang for _, lang in runs] == ["ru", "uk", "ru"]
+
+
+def test_a_latin_letter_inside_a_cyrillic_word_is_part_of_the_word():
+    # Web text types Latin i for Ukrainian і: one Cyrillic run, not three.
+    assert [(r.text, r.script) for r in script_runs("Але тут вiн в трьох")] == [("Але тут вiн в трьох", "Cyrl")]
+    assert [(r.text, r.script) for r in script_runs("Kиев")] == [("Kиев", "Cyrl")]
+    # Whole words of another script stay their own runs.
+    assert [r.script for r in script_runs("iPhone и Android")] == ["Latn", "Cyrl", "Latn"]
+    assert [r.script for r in script_runs("вітамін C тут")] == ["Cyrl", "Latn", "Cyrl"]
+
+
+def test_a_segment_that_mixes_languages_says_how_each_run_was_tagged():
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from cleaner import clean
+
+    text = (
+        "Корреспондент сообщает из Москвы: The council approved the new budget after a debate "
+        "that lasted late into the night, officials said on Tuesday."
+    )
+    out = json.loads(clean(text).to_json())
+    runs = out["segments"][0]["runs"]
+    assert [(r["lang"], r["by"]) for r in runs] == [("ru", "model"), ("en", "model")]
+    assert all(0 < r["confidence"] <= 1 for r in runs)
+    schema = json.loads((Path(__file__).parents[1] / "cleaner" / "schema" / "cleaner-1.schema.json").read_text())
+    jsonschema.validate(out, schema)

@@ -86,7 +86,7 @@ def test_page_metadata_comes_from_its_declared_tags():
     result = clean(page(f"<div class='body'>{paragraphs()}</div>"), url="https://example.org/b")
     assert result.metadata == {
         "author": "Anna Lee", "date": "2025-03-04", "published": "2025-03-04T10:00:00+00:00", "site": "Вестник",
-        "url": "https://example.org/b"}
+        "url": "https://example.org/b", "lang": "ru"}  # <html lang='ru'>: the declared language, as written
     assert result.title == "Council approves budget"
 
 

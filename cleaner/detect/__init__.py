@@ -1,13 +1,15 @@
 """Stage 3, detect: language runs inside blocks, block languages, the document language.
 
-Script first, statistics second.  Each block is cut where the writing system
-changes (digits, spaces and punctuation stay with the run before them), and a
-run's candidate languages come from its script and its letters
+Script first, statistics second, the page third.  Each block is cut where the
+writing system changes (digits, spaces and punctuation stay with the run
+before them) and after each line break (`cleaner.detect.pieces`), and a run's
+candidate languages come from its script and its letters
 (`cleaner.detect.scripts`).  A statistical backend (`cleaner.detect.backends`)
-chooses among what is left only when the run is long enough to be told;
-shorter runs take the language that the page's long runs of the same script
-have (`cleaner.detect.tagger`: a Russian interface over an English article:
-the short Cyrillic labels are Russian because the long Cyrillic text is).
+tags long runs alone; short runs choose among the languages the page is in
+(`cleaner.detect.tagger`), weighing what it declares and the interface
+phrases the packs recognise on it (`cleaner.detect.evidence`): a Russian
+interface over an English article stays Russian, an English one over a German
+article English.  Neighbours that agree are merged again.
 
 The backend is swappable: anything with a ``name`` and a ``scores(text)``
 method that returns ``[(lang, probability), ...]`` best first.
@@ -16,11 +18,14 @@ method that returns ``[(lang, probability), ...]`` best first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import DetectConfig
 from ..document import Document, Run
 from .backends import BACKENDS, DEFAULT_BACKEND, Backend, make_backend
+from .evidence import PageEvidence, builtin_lexicon, declared_languages, phrase_lexicon
+from .pieces import language_pieces, merge_agreeing
 from .scripts import SCRIPT_LANGUAGES, _segment_runs, script_of, script_runs
 from .tagger import Detector, majority_language
 
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
     from ..core import Context
 
 __all__ = [
-    "BACKENDS", "DEFAULT_BACKEND", "SCRIPT_LANGUAGES", "Backend", "Detector", "default_detector", "detect",
+    "BACKENDS", "DEFAULT_BACKEND", "SCRIPT_LANGUAGES", "Backend", "Detector", "PageEvidence", "default_detector", "detect",
     "detect_language", "language_runs", "majority_language", "make_backend", "script_of", "script_runs",
     "_segment_runs",
 ]
@@ -36,16 +41,23 @@ __all__ = [
 
 def detect(doc: Document, context: Context) -> Document:
     """Stage 4: tag every run, block (the title too) and the document with a language and a
-    confidence.  Reads block text and ``dropped`` (pruned chrome); writes ``runs``, block
-    ``lang`` and ``confidence``, and ``language``."""
+    confidence.  Reads block text and ``dropped`` (pruned chrome), the page's declared
+    languages (``metadata``, the input's headers and URL) and the packs' phrases; writes
+    ``runs``, block ``lang`` and ``confidence``, and ``language``."""
     detector = context.detector
+    sentence_min_letters = context.config.detect.sentence_min_letters
     tagged = doc.all_blocks()
-    runs, chrome = [], []
+    runs: list[Run] = []
+    chrome: list[Run] = []
     for block in tagged:
-        block.runs = script_runs(block.text, block.start)
+        block.runs = language_pieces(block.text, block.start, sentence_min_letters)
         (chrome if block.dropped else runs).extend(block.runs)
-    detector.tag(runs, chrome)  # what was pruned is chrome: no language of its own needed
+    evidence = PageEvidence(
+        declared_languages(doc.metadata, doc.input.headers, doc.input.url), phrase_lexicon(context.rules.phrases)
+    )
+    detector.tag(runs, chrome, evidence)  # what was pruned is chrome: no language of its own needed
     for block in tagged:
+        block.runs = merge_agreeing(block.runs)
         block.lang, block.confidence = majority_language(block.runs)
     kept = [b for b in doc.blocks if not b.dropped] or doc.blocks
     article_min_letters = context.config.detect.article_min_letters
@@ -56,15 +68,23 @@ def detect(doc: Document, context: Context) -> Document:
     return doc
 
 
-def language_runs(text: str, *, detector: Detector | None = None) -> list[Run]:
-    """Language runs of a text, offsets into it.
+def language_runs(
+    text: str, *, detector: Detector | None = None, evidence: PageEvidence | None = None
+) -> list[Run]:
+    """Language runs of a text, offsets into it: as the pipeline tags the same text.
+
+    Lines (and, where the config says, sentences) of one script are told
+    apart; short ones choose among the languages of the text's long ones
+    (``evidence``: what a page declares; by default the shipped packs'
+    phrases).  Each run says what decided it (``Run.by``).
 
     >>> [(r.text, r.lang) for r in language_runs("Сообщено ИИ China and Russia coordinate on Japan")]
     [('Сообщено ИИ ', 'ru'), ('China and Russia coordinate on Japan', 'en')]
     """
-    runs = script_runs(text)
-    (detector or default_detector()).tag(runs)
-    return runs
+    detector = detector or default_detector()
+    runs = language_pieces(text, 0, detector.config.sentence_min_letters)
+    detector.tag(runs, (), evidence or _builtin_evidence())
+    return merge_agreeing(runs)
 
 
 def detect_language(
@@ -78,14 +98,21 @@ def detect_language(
     'pl'
     """
     languages = tuple(sorted(set(languages))) if languages else None
-    detector = _detector_for(DetectConfig(backend=backend or DEFAULT_BACKEND, languages=languages))
-    runs = script_runs(text)
-    detector.tag(runs)
-    return majority_language(runs)[0]
+    key = (backend or DEFAULT_BACKEND, languages)
+    detector = _BY_ARGUMENTS.get(key)  # a config compares field by field: looked up once per arguments
+    if detector is None:
+        detector = _BY_ARGUMENTS[key] = _detector_for(DetectConfig(backend=key[0], languages=languages))
+    return majority_language(language_runs(text, detector=detector, evidence=_builtin_evidence()))[0]
 
 
 # One detector per configuration, its model loaded once, for the one-call helpers.
 _DETECTORS: dict[DetectConfig, Detector] = {}
+_BY_ARGUMENTS: dict[tuple, Detector] = {}
+
+
+@lru_cache(maxsize=1)
+def _builtin_evidence() -> PageEvidence:
+    return PageEvidence(phrases=builtin_lexicon())
 
 
 def default_detector() -> Detector:

@@ -52,6 +52,18 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "Geor": ("ka",),
     "Armn": ("hy",),
 }
+# The languages a short run may be given when the page has no other say:
+# those most written on the web in each script.  A rarer one needs a long run
+# or a declaration (py3langid alone tags «Реклама» Tatar and "Share" Hausa).
+COMMON_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "Cyrl": ("ru", "uk", "bg", "sr", "be", "kk", "mk"),
+    "Latn": (
+        "en", "de", "fr", "es", "pt", "it", "nl", "pl", "tr", "id", "vi", "sv", "da", "no", "nb", "fi", "cs",
+        "sk", "hu", "ro", "hr", "sl", "bs", "sq", "lt", "lv", "et", "ca", "gl", "eu", "ms", "tl", "sw", "af",
+        "az", "uz", "is", "ga", "cy",
+    ),
+}
+COMMON_RANK = {script: {lang: i for i, lang in enumerate(langs)} for script, langs in COMMON_LANGUAGES.items()}
 LATIN_FALLBACK = "en"
 # Languages a backend may answer that are not written in Latin script.
 NON_LATIN = {lang for langs in SCRIPT_LANGUAGES.values() for lang in langs} | {
@@ -106,7 +118,8 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
 
 
 def _segment_runs(text: str, offset: int) -> list[Run]:
-    segments = [(m.lastgroup, m.start()) for m in _SEGMENT.finditer(text)]
+    found = [(m.lastgroup or "Zzzz", m.start(), m.end()) for m in _SEGMENT.finditer(text)]
+    segments = [(script, start) for script, start, _ in _homoglyphs_joined(found)]
     if not segments:
         return [Run(text, "Zyyy", offset, offset + len(text))] if text else []
     runs: list[Run] = []
@@ -117,6 +130,28 @@ def _segment_runs(text: str, offset: int) -> list[Run]:
             script, start = next_script, at
     runs.append(Run(text[start:], script, offset + start, offset + len(text)))
     return runs
+
+
+def _homoglyphs_joined(found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A letter or two of another script inside a word take the word's script.
+
+    Web text writes Latin i for Ukrainian і, Latin o, e, a, c for Cyrillic
+    (typed on the wrong layout, or to dodge filters): "вiн" is one Cyrillic
+    word, not three runs.
+    """
+    for i in range(len(found)):
+        script, start, end = found[i]
+        if end - start > 2:
+            continue
+        before = found[i - 1] if i and found[i - 1][2] == start else None
+        after = found[i + 1] if i + 1 < len(found) and found[i + 1][1] == end else None
+        if before and after and before[0] == after[0] != script:
+            found[i] = (before[0], start, end)
+        elif end - start == 1 and (before is None) != (after is None):
+            word = before or after
+            if word[2] - word[1] >= 3 and word[0] != script:  # type: ignore[index]
+                found[i] = (word[0], start, end)  # type: ignore[index]
+    return found
 
 
 def candidates_of(run: Run) -> tuple[str, ...] | None:

@@ -1,9 +1,17 @@
 """The `Detector`: every run tagged with a language, long runs alone, short runs after the page.
 
-A run whose letters leave one candidate is tagged by its alphabet.  A long run
-asks the backend (a bounded memo answers repeats; once a script's long runs
-agree, later ones are only confirmed on their first sentence).  A short run
-takes the language of its script's long runs on the page, its prior.
+A run whose letters leave one candidate is tagged by its alphabet
+(``by="alphabet"``).  A long run (``long_min_letters``) asks the backend
+(``"model"``; a bounded memo answers repeats; once a script's long runs agree,
+later ones are only confirmed on their first sentence).  A short run chooses
+among the languages its page is in for its script: the long runs', the
+declared ones, the packs' phrases found on the page, and what the page's
+short runs say on their own and read together.  With one choice it takes it
+(``"page"``); a phrase of the packs decides (``"phrase"``); otherwise its own
+scores times a prior from the page's other short runs (``"page+model"``):
+an interface's labels look like its other labels, not like the article.
+With no page to go by, a short run is guessed among its script's common
+languages (``"model"``), or given its script's usual one (``"fallback"``).
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ from typing import Any
 from ..config import DetectConfig
 from ..document import UNDETERMINED, Run
 from .backends import DEFAULT_BACKEND, Backend, make_backend
-from .scripts import NON_LATIN, candidates_of, fallback_language
+from .evidence import PageEvidence
+from .scripts import COMMON_LANGUAGES, COMMON_RANK, NON_LATIN, candidates_of, fallback_language, script_of
 
 
 class Detector:
@@ -32,7 +41,7 @@ class Detector:
         self.config = config
         self._backend: Backend | None = None
         self._lock = threading.Lock()
-        self._memo: dict[tuple, tuple[str, float]] = {}
+        self._memo: dict[tuple, Any] = {}  # backend answers, rankings and guesses, by what was asked
         self.languages = frozenset(config.languages) if config.languages else None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -55,50 +64,198 @@ class Detector:
                     self._backend = make_backend(self.config.backend)
         return self._backend
 
-    def tag(self, runs: list[Run], chrome: Iterable[Run] = ()) -> None:
+    def tag(self, runs: list[Run], chrome: Iterable[Run] = (), evidence: PageEvidence | None = None) -> None:
         """Give every run a language: long runs on their own, short ones after the page.
 
         ``chrome``: runs of what was already removed (pruned boxes).  They get a
         language only where short runs of their script have no long run to
         follow but theirs: a Russian interface's short labels left in an
         English article are Russian because its removed boxes are.
+        ``evidence``: what the page declares, and its phrase lexicon
+        (`cleaner.detect.evidence`).
         """
-        stat_min_letters = self.config.stat_min_letters
+        evidence = evidence or PageEvidence()
         pending = []
         seen: dict[str, Counter[str]] = {}  # script -> languages of its long runs so far
         for run in runs:
             candidates = self._narrow(run, candidates_of(run))
             if not self._tag_alone(run, candidates, seen):
                 pending.append((run, candidates))
-        priors = _script_priors(runs, stat_min_letters)
-        orphans = {run.script for run, _ in pending} - priors.keys()
-        if lenders := [run for run in chrome if run.script in orphans and run.letters >= stat_min_letters]:
-            for run in lenders:
-                self._tag_alone(run, self._narrow(run, candidates_of(run)), seen)
-            priors = _script_priors(runs + lenders, stat_min_letters)
-        guess_min_letters = self.config.guess_min_letters
+        if not pending:
+            return
+        long_min = self.config.long_min_letters
+        orphans = {run.script for run, _ in pending} - {r.script for r in runs if r.letters >= long_min}
+        lenders = [run for run in chrome if run.script in orphans and run.letters >= long_min]
+        for run in lenders:
+            self._tag_alone(run, self._narrow(run, candidates_of(run)), seen)
+        page, established = self._page_languages(runs + lenders, pending, evidence)
         for run, candidates in pending:
-            prior = priors.get(run.script)
-            if prior is not None and (candidates is None or prior in candidates):
-                run.lang, run.confidence = prior, 0.6
-            elif run.letters >= guess_min_letters:
-                lang, confidence = self._classify(run, candidates)
-                run.lang, run.confidence = lang, round(confidence * 0.5, 4)
-            else:
-                run.lang, run.confidence = fallback_language(run.script, candidates), 0.2
+            self._tag_short(run, candidates, page.get(run.script), evidence)
+            if run.by in ("page", "page+model") and (run.script, run.lang) not in established:
+                # Only the page's other short runs say so: names, codes and
+                # labels alike.  Too little to act on (the rules drop short
+                # lines of another language only when the tag is confident).
+                run.confidence = round(run.confidence * self.config.unestablished_factor, 4)
+                if run.by == "page":
+                    run.by = "model"  # the one choice came from the backend's guesses, not the page
 
     def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, Counter[str]]) -> bool:
         """Tag a run its alphabet or, when long enough, the backend can tell; False for one that must follow the page."""
         if candidates is not None and len(candidates) <= 1:
             run.lang = candidates[0] if candidates else UNDETERMINED
             run.confidence = 0.99 if candidates else 0.0
-        elif run.letters >= self.config.stat_min_letters:
+            run.by = "alphabet"
+        elif run.letters >= self.config.long_min_letters:
             langs = seen.setdefault(run.script, Counter())
             run.lang, run.confidence = self._classify(run, candidates, self._settled(langs))
+            run.by = "model"
             langs[run.lang] += 1
         else:
             return False
         return True
+
+    def _page_languages(
+        self, runs: list[Run], pending: list[tuple[Run, tuple[str, ...] | None]], evidence: PageEvidence
+    ) -> tuple[dict[str, Counter[str]], set[tuple[str, str]]]:
+        """Per script, the languages the page is in, weighed in letters of its short runs;
+        and the (script, lang) pairs established by more than short runs' guesses.
+
+        Long runs count their letters; a declared language, a phrase of the
+        packs, each short run's own best guess among the common languages, and
+        the short runs read together (an interface's labels tell their
+        language together where one alone cannot) count too.
+        """
+        config = self.config
+        page: dict[str, Counter[str]] = {}
+        for run in runs:
+            if run.letters >= config.long_min_letters and run.lang != UNDETERMINED and run.by == "model":
+                # Present, but the article's length says nothing of what its labels are in.
+                page.setdefault(run.script, Counter())[run.lang] = config.long_weight
+        for lang, source in evidence.declared_languages().items():
+            if self.languages is None or lang in self.languages:
+                weight = config.tld_weight if source == "tld" else config.declared_weight
+                page.setdefault(script_of(lang), Counter())[lang] += weight
+        established = {(script, lang) for script, counter in page.items() for lang in counter}
+        pooled: dict[str, list[Run]] = {}
+        votes: dict[str, dict[str, float]] = {}
+        voters: list[tuple[Run, tuple[str, ...] | None]] = []
+        for run, candidates in pending:
+            if not run.letters:
+                continue
+            phrase_langs = evidence.phrases(run.text)
+            if phrase_langs:
+                for lang in phrase_langs:
+                    if script_of(lang) == run.script or (run.script == "Latn" and lang not in NON_LATIN):
+                        page.setdefault(run.script, Counter())[lang] += run.letters
+                        established.add((run.script, lang))
+                continue
+            pooled.setdefault(run.script, []).append(run)
+            if run.letters >= config.guess_min_letters:
+                voters.append((run, candidates))
+        for run, candidates in voters:
+            # A single word votes only when it has no other short run to be read with: the pool reads it.
+            if run.letters >= config.stat_min_letters or len(pooled[run.script]) == 1:
+                guess, p = self._guess(run.script, run.text, candidates)
+                if guess is not None:
+                    votes.setdefault(run.script, {})
+                    votes[run.script][guess] = votes[run.script].get(guess, 0.0) + run.letters * p
+        for script, counter in votes.items():
+            total = sum(counter.values())
+            for lang, vote in counter.items():
+                if vote >= config.vote_min_letters and vote >= config.vote_min_share * total:
+                    page.setdefault(script, Counter())[lang] += round(vote)
+        for script, short in pooled.items():
+            text, letters = _pool(short, config.backend_max_chars)
+            if letters < config.stat_min_letters or len(short) == 1:
+                continue  # one run read together is the run read alone: its vote counted it
+            pooled_lang, p = self._guess(script, text, self._narrow(short[0], candidates_of(Run(text, script, 0, len(text)))))
+            if pooled_lang is not None and p >= config.pool_min_confidence:
+                page.setdefault(script, Counter())[pooled_lang] += letters
+        return page, established
+
+    def _tag_short(
+        self, run: Run, candidates: tuple[str, ...] | None, page: Counter[str] | None, evidence: PageEvidence
+    ) -> None:
+        """A short run's language: one of its page's languages (for its script), chosen by its own scores."""
+        allowed = (lambda lang: True) if candidates is None else set(candidates).__contains__
+        options = [lang for lang, _ in page.most_common() if allowed(lang)] if page else []
+        if not options:
+            lang, confidence = self._guess(run.script, run.text, candidates) if run.letters >= self.config.guess_min_letters else (None, 0.0)
+            if lang is not None:
+                run.lang, run.confidence, run.by = lang, round(confidence * 0.5, 4), "model"
+            else:
+                run.lang, run.confidence, run.by = fallback_language(run.script, candidates), 0.2, "fallback"
+            return
+        phrase_langs = [lang for lang in options if lang in evidence.phrases(run.text)] if run.letters else []
+        if phrase_langs:
+            run.lang, run.confidence, run.by = phrase_langs[0], 0.9, "phrase"
+        elif len(options) == 1 or run.letters < self.config.guess_min_letters:
+            confidence = 0.6
+            if run.letters >= self.config.stat_min_letters:  # long enough for its own score to say how sure
+                confidence = max(confidence, round(self._among(run.script, run.text, candidates).get(options[0], 0.0), 4))
+            run.lang, run.confidence, run.by = options[0], confidence, "page"
+        elif page is not None:
+            lang, confidence = self._choose(run, tuple(options), page)
+            run.lang, run.confidence, run.by = lang, confidence, "page+model"
+
+    def _choose(self, run: Run, options: tuple[str, ...], page: Counter[str]) -> tuple[str, float]:
+        """The backend's favourite among the page's languages, leaning to the page's main ones."""
+        scores = self._among(run.script, run.text, options)
+        floor = self.config.prior_floor * sum(page[lang] for lang in options) / len(options)
+        mixed = {lang: scores.get(lang, 0.0) * (page[lang] + floor) for lang in options}
+        total = sum(mixed.values())
+        if total <= 0:
+            return options[0], 0.5
+        lang = max(options, key=mixed.__getitem__)  # options: the page's main one first
+        return lang, round(0.9 * mixed[lang] / total, 4)
+
+    def _among(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
+        """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored)."""
+        ranked = self._ranked(script, text[:self.config.backend_max_chars])
+        if options is None:
+            scores = {lang: p for lang, p in ranked if lang not in NON_LATIN} if script == "Latn" else dict(ranked)
+        else:
+            wanted = set(options)
+            scores = {lang: p for lang, p in ranked if lang in wanted}
+        total = sum(scores.values())
+        return {lang: p / total for lang, p in scores.items()} if total > 0 else {}
+
+    def _ranked(self, script: str, text: str) -> list[tuple[str, float]]:
+        key = ("ranked", text)
+        found = self._memo.get(key)
+        if found is None:
+            found = self.backend.scores(text)
+            self._remember(key, found)
+        return found
+
+    def _guess(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str | None, float]:
+        """A short text's language on its own: the backend's scores among the common languages of its
+        script, times how common each is.
+
+        A word or two is not enough to bring a rare language into a page;
+        long runs and declared languages are (a Tatar page's labels are Tatar).
+        Short text leaves a backend's scores nearly flat between neighbours
+        (ru, bg, mk), and then the likelier language is the more common one.
+        """
+        key = ("guess", script, text, candidates)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._guess_now(script, text, candidates)
+            self._remember(key, found)
+        return found
+
+    def _guess_now(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str | None, float]:
+        common = COMMON_LANGUAGES.get(script)
+        if common is not None and self.languages is None:
+            narrowed = common if candidates is None else tuple(lang for lang in candidates if lang in common)
+            candidates = narrowed or candidates
+        scores = self._among(script, text, candidates)
+        if common is not None:
+            decay, rank = self.config.common_prior_decay, COMMON_RANK[script]
+            scores = {lang: p * decay ** rank.get(lang, len(rank)) for lang, p in scores.items()}
+        total = sum(scores.values())
+        lang, p = _best(scores)
+        return lang, (p / total if total > 0 else 0.0)
 
     def _settled(self, langs: Counter[str]) -> str | None:
         """The language the long runs of a script so far agree on, if they do."""
@@ -136,11 +293,14 @@ class Detector:
         found = self._memo.get(key)
         if found is None:
             found = self._ask_backend(script, text, candidates)
-            with self._lock:
-                if len(self._memo) >= self.config.memo_size:
-                    self._memo.pop(next(iter(self._memo)))  # the oldest answer
-                self._memo[key] = found
+            self._remember(key, found)
         return found
+
+    def _remember(self, key: tuple, found: Any) -> None:
+        with self._lock:
+            if len(self._memo) >= self.config.memo_size:
+                self._memo.pop(next(iter(self._memo)))  # the oldest answer
+            self._memo[key] = found
 
     def _ask_backend(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str, float]:
         best = getattr(self.backend, "best", None)
@@ -162,13 +322,25 @@ class Detector:
         return lang, round(p / total, 4)
 
 
-def _script_priors(runs: Iterable[Run], min_letters: int) -> dict[str, str]:
-    """Per script, the language most letters of its long (``min_letters``) runs are in."""
-    weights: dict[str, Counter[str]] = {}
+def _best(scores: dict[str, float]) -> tuple[str | None, float]:
+    if not scores:
+        return None, 0.0
+    lang = max(scores, key=scores.__getitem__)
+    return lang, scores[lang]
+
+
+def _pool(runs: list[Run], max_chars: int) -> tuple[str, int]:
+    """Short runs read together, up to ``max_chars`` of text: (text, letters)."""
+    parts: list[str] = []
+    size = letters = 0
     for run in runs:
-        if run.letters >= min_letters and run.lang != UNDETERMINED:
-            weights.setdefault(run.script, Counter())[run.lang] += run.letters
-    return {script: counter.most_common(1)[0][0] for script, counter in weights.items()}
+        text = " ".join(run.text.split())
+        if size + len(text) > max_chars and parts:
+            break
+        parts.append(text)
+        size += len(text) + 1
+        letters += run.letters
+    return " ".join(parts), letters
 
 
 def majority_language(runs: Iterable[Run]) -> tuple[str, float]:

@@ -84,9 +84,15 @@ def page_metadata(tree: etree._Element, url: str | None = None,
     if shown is not None:
         declared_titles = {" ".join(t.split()).casefold() for t in titles + [page_title] if t}
         shown.extend(h for h in shown_headings if any(" ".join(h.split()).casefold() in t for t in declared_titles))
+    # The language the page declares (<html lang>, else og:locale): evidence for
+    # the detect stage's short runs, and the publisher's claim beside ours.
+    root = tree.getroottree().getroot()
+    declared_lang = " ".join((root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").split())
+    if declared_lang or (declared_lang := declared.get("og:locale", "")):
+        found["lang"] = declared_lang
     _dates(found, tree)
     return {key: found[key] for key in ("title", "author", "date", "published", "modified", "site", "url",
-                                        "description") if found.get(key)}
+                                        "description", "lang") if found.get(key)}
 
 
 def headings(tree: etree._Element) -> list[str]:
