@@ -31,6 +31,8 @@ bench: install
 	$(PY) bench/langid.py
 	$(PY) bench/mixed.py
 	$(PY) bench/scrapinghub.py
+	$(PY) bench/readability.py
+	$(PY) bench/sites.py
 	$(PY) bench/stages.py
 	$(PY) bench/batch.py
 	$(PY) bench/fuzz.py
