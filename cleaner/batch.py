@@ -28,10 +28,11 @@ from typing import IO, Any
 
 from .core import Cleaner
 from .records import Fields, Record, to_record
-from .result import CleanResult
+from .result import CleanResult, error_result
 
 __all__ = [
-    "Fields", "Line", "Output", "Record", "clean_and_render", "clean_one", "clean_records", "format_record",
+    "Fields", "Line", "Output", "Record", "clean_and_render", "clean_one", "clean_records", "failed_one",
+    "failed_output", "format_record",
     "kind_of", "output_dict", "parse_jsonl_line", "parsed", "read_inputs", "read_jsonl", "read_warc", "to_output",
 ]
 
@@ -192,7 +193,7 @@ def read_inputs(
 
 def clean_records(cleaner: Cleaner, records: Iterable[Record | Line], jobs: int = 1) -> Iterator[tuple[Record, CleanResult]]:
     """Each record with its result, in order (the page itself is not sent back)."""
-    return cleaner.map(clean_one, records, jobs)
+    return cleaner.map(clean_one, records, jobs, failed=failed_one)
 
 
 def parsed(item: Record | Line) -> Record:
@@ -204,6 +205,18 @@ def clean_one(cleaner: Cleaner, item: Record | Line) -> tuple[Record, CleanResul
     """Worker side: parse if need be, clean, and return the record without its page."""
     record = parsed(item)
     return replace(record, data=None), cleaner.clean_record(record)  # the page need not travel back
+
+
+def failed_one(cleaner: Cleaner, item: Record | Line, error: BaseException) -> tuple[Record, CleanResult]:
+    """The record and its error result, for a record whose worker died or ran out of time."""
+    record = parsed(item)
+    return replace(record, data=None), error_result(error, record.data, record.url, record.source or None)
+
+
+def failed_output(cleaner: Cleaner, item: Record | Line, error: BaseException, fmt: str = "jsonl",
+                  keep: bool = False) -> Output:
+    """`failed_one`, formatted: what to write for a record whose worker died or ran out of time."""
+    return to_output(*failed_one(cleaner, item, error), fmt, keep)
 
 
 @dataclass

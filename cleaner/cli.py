@@ -13,6 +13,7 @@ record in JSON modes, a one-line message on stderr in text mode), 2 usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -20,11 +21,12 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 
 from . import __name__ as _package
-from .batch import Line, Output, clean_and_render, kind_of, parsed, read_inputs, to_output
+from .batch import Line, Output, clean_and_render, failed_output, kind_of, parsed, read_inputs, to_output
 from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
-from .config import LoadConfig
+from .outputs import atomic_file, same_file
+from .config import LimitsConfig, LoadConfig
 from .records import Fields, Record
 from .result import CleanResult
 
@@ -52,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="progress bar and summary on stderr even when it is not a terminal")
     parser.add_argument("--max-bytes", type=int, default=LoadConfig.max_bytes, metavar="N",
                         help=f"refuse inputs larger than N bytes (default {LoadConfig.max_bytes:,}; 0: no limit)")
+    parser.add_argument("--timeout", type=float, default=LimitsConfig.timeout, metavar="SECONDS",
+                        help=f"stop cleaning a page after SECONDS; it becomes an error record "
+                             f"(default {LimitsConfig.timeout:g}; 0: no limit)")
     parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
     parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
     parser.add_argument("--version", action="version", version=f"{_package} {versions()['cleaner']}")
@@ -88,6 +93,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`clean … | head`): stop quietly, as filters do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        # Every record written so far is whole: keep them, say so, exit as interrupted programs do.
+        with contextlib.suppress(OSError):
+            sys.stdout.flush()
+        print("clean: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a full disk, a closed output: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else "the output: "
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more can be written there
+        print(f"clean: cannot write {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -96,11 +113,14 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     try:
         cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
-                          languages=args.languages, max_bytes=args.max_bytes)
+                          languages=args.languages, max_bytes=args.max_bytes, timeout=args.timeout or None)
     except (CleanerError, ValueError) as exc:
         print(f"clean: {exc}", file=sys.stderr)
         return 2
     names = args.files or ["-"]
+    if problem := _overwrites_input(args, names):
+        print(f"clean: {problem}", file=sys.stderr)
+        return 2
     collections = any(kind_of(name, args.input) != "page" for name in names)  # JSON Lines or WARC
     fmt = args.format or ("jsonl" if collections else "text")
     batch = collections or len(names) > 1
@@ -109,26 +129,34 @@ def _run(args: argparse.Namespace) -> int:
     show = args.progress or sys.stderr.isatty()
     report: list[tuple[str, CleanResult]] | None = None
     if args.report:
-        try:  # a report that cannot be written fails before any work, not after
-            open(args.report, "w", encoding="utf-8").close()
-        except OSError as exc:
-            print(f"clean: {args.report}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+        if problem := _unwritable(args.report):  # a report that cannot be written fails before any work
+            print(f"clean: {args.report}: cannot write the report: {problem}", file=sys.stderr)
             return 2
         report = []
-    errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
+    if args.errors and (problem := _unwritable(args.errors)):
+        print(f"clean: {args.errors}: cannot write the errors: {problem}", file=sys.stderr)
+        return 2
     tally = Tally()
-    try:
-        for item in _progress(_outputs(cleaner, records, jobs, fmt, report is not None, args.debug), show):
-            tally.add(item)
-            if report is not None:
-                report.append((item.source, item.result))
-            if item.error and fmt == "text":
-                print(f"clean: {item.error}", file=sys.stderr)
-            else:
-                (errors if item.error and errors else sys.stdout).write(item.formatted)
-    finally:
-        if errors:
-            errors.close()
+    # The errors file replaces the old one when the run ends, even interrupted:
+    # what it holds then are whole records, like stdout.
+    with atomic_file(args.errors) if args.errors else contextlib.nullcontext() as errors:
+        try:
+            for item in _progress(_outputs(cleaner, records, jobs, fmt, report is not None, args.debug), show):
+                tally.add(item)
+                if report is not None:
+                    report.append((item.source, item.result))
+                if item.error and fmt == "text":
+                    print(f"clean: {item.error}", file=sys.stderr)
+                else:
+                    (errors if item.error and errors else sys.stdout).write(item.formatted)
+        except KeyboardInterrupt:
+            if errors is None:
+                raise
+            interrupted = True
+        else:
+            interrupted = False
+    if interrupted:
+        raise KeyboardInterrupt
     if report is not None:
         from .report import write_report
 
@@ -136,6 +164,28 @@ def _run(args: argparse.Namespace) -> int:
     if show:
         print(f"clean: {tally}", file=sys.stderr)
     return 1 if tally.failed else 0
+
+
+def _overwrites_input(args: argparse.Namespace, names: list[str]) -> str | None:
+    """Why the run would write over one of its inputs, if it would: refused before anything is opened."""
+    for option, path in (("--report", args.report), ("--errors", args.errors)):
+        if path and (found := same_file(path, names)):
+            return f"{option} {path} is the input {found}; refusing to overwrite it"
+    if found := same_file(sys.stdout.fileno(), names):
+        return f"the output is the input {found}; refusing to overwrite it"
+    return None
+
+
+def _unwritable(path: str) -> str | None:
+    """Why a file cannot be written in ``path``'s place (its folder must take a temporary file), if so."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return "is a directory"
+    if not os.path.isdir(folder):
+        return "no such directory"
+    if not os.access(folder, os.W_OK):
+        return "permission denied"
+    return None
 
 
 def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool):
@@ -149,7 +199,8 @@ def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt:
             result = cleaner.clean(record.data, record.url, headers=record.headers, name=record.source)
             yield to_output(record, result, fmt, keep)
         return
-    yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep), records, jobs)
+    yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep), records, jobs,
+                           failed=partial(failed_output, fmt=fmt, keep=keep))
 
 
 def _with_url(records: Iterator[Record | Line], url: str | None) -> Iterator[Record | Line]:

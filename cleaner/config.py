@@ -32,6 +32,27 @@ class LoadConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """What one page may cost (`cleaner.limits`, `cleaner.workers`): a hostile page ends, the batch goes on."""
+
+    # Wall-clock seconds per page.  A news page cleans in well under a second;
+    # a page still going after a minute is pathological (an attribute bomb,
+    # a backtracking pattern), and in a batch it holds up every record after
+    # it.  Checked between stages and by rule patterns; worker processes are
+    # killed (and replaced) shortly after it.  0 or None: no limit.
+    timeout: float | None = 60.0
+    # Elements (start tags) an HTML page may have: real news pages have a few
+    # thousand, the heaviest portals under 30,000; 200,000 paragraphs or two
+    # million <br> take minutes and gigabytes in the parser and extractor.
+    max_elements: int = 100_000
+    # Attributes on the whole page and on any one element.  libxml2 checks an
+    # element's attributes for duplicates pairwise, so 80,000 on one element
+    # take minutes; real elements carry a handful (data-* heavy ones, ~30).
+    max_attributes: int = 300_000
+    max_element_attributes: int = 256
+
+
+@dataclass(frozen=True)
 class TextConfig:
     """Splitting text pages into blocks (`cleaner.extract`): hard-wrap detection."""
 
@@ -117,6 +138,9 @@ class RulesConfig:
     # Seconds per pattern and block for user packs: a linear pattern needs
     # microseconds, a backtracking one is stopped with a clear error.
     pattern_timeout: float = 0.25
+    # Seconds of user-pack pattern matching per page, all blocks together: 300
+    # blocks each just under ``pattern_timeout`` would otherwise take a minute.
+    pattern_page_budget: float = 2.0
     # A pattern rule never sees a longer block unless it says so (``max_chars``).
     pattern_max_chars: int = 500
     # Characters of a phrase's start and end compared (as phrase keys) before
@@ -153,6 +177,7 @@ class CleanerConfig:
     """All settings, one group per stage; `replace` takes flat keyword overrides."""
 
     load: LoadConfig = field(default_factory=LoadConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     text: TextConfig = field(default_factory=TextConfig)
     html: HtmlConfig = field(default_factory=HtmlConfig)
     detect: DetectConfig = field(default_factory=DetectConfig)
