@@ -29,6 +29,7 @@ from typing import IO, Any
 from .core import Cleaner
 from .records import Fields, Record, to_record
 from .result import CleanResult, error_result
+from .safe_json import plain_id, plain_text, safe_json
 
 __all__ = [
     "Fields", "Line", "Output", "Record", "clean_and_render", "clean_one", "clean_records", "failed_one",
@@ -60,6 +61,8 @@ def parse_jsonl_line(line: str | bytes, position: int, source: str, fields: Fiel
         obj = json.loads(line)
     except (ValueError, UnicodeDecodeError) as exc:
         return Record(position, None, source=where, error=f"{where}: not a JSON object: {exc}")
+    except RecursionError:
+        return Record(position, None, source=where, error=f"{where}: not a JSON object: nested too deeply")
     if not isinstance(obj, dict):
         return Record(position, None, source=where, error=f"{where}: not a JSON object")
     return to_record(obj, position=position, source=where, fields=fields)
@@ -251,14 +254,15 @@ def format_record(record: Record, result: CleanResult, fmt: str) -> str:
     if fmt == "text":
         if result.error is not None:
             return ""
-        return "\n\n".join(filter(None, [result.title, result.text])) + "\n"
-    return json.dumps(output_dict(record, result), ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n"
+        return plain_text("\n\n".join(filter(None, [result.title, result.text])) + "\n")
+    return safe_json(output_dict(record, result), indent=2 if fmt == "json" else None) + "\n"
 
 
 def output_dict(record: Record, result: CleanResult) -> dict[str, Any]:
     """The cleaner/1 object for a batch record: where it came from first, then the result."""
     result_dict = result.to_dict()
-    out = {"schema": result_dict.pop("schema"), "id": record.id, "position": record.position, "input": record.source}
+    out = {"schema": result_dict.pop("schema"), "id": plain_id(record.id), "position": record.position,
+           "input": record.source}
     out.update(result_dict)
     if record.fields:
         out["fields"] = record.fields

@@ -103,7 +103,13 @@ def raise_budget(which: str) -> None:
                            "make them linear (no nested quantifiers)")
 
 
-_START_TAG = regex.compile(r"<[A-Za-z][^>]*")
+# A start tag, or a script, style or comment taken whole: code in them is no
+# markup (an unterminated one runs to the end, as it does for the parser, so
+# the scan stays linear).
+_START_TAG = regex.compile(
+    r"(?P<tag><(?:script|style)\b[^>]*>)(?:.*?</(?:script|style)\s*>|.*)|<!--(?:.*?-->|.*)|(?P<tag><[A-Za-z][^>]*)",
+    regex.I | regex.S,
+)
 # An attribute: a name, then maybe = and a value, quoted or not.
 _ATTRIBUTE = regex.compile(r"""[\s/]+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
 _TAG_NAME = regex.compile(r"<\w+")
@@ -114,10 +120,12 @@ def check_structure(html: str, config: LimitsConfig, name: str) -> None:
     """Refuse HTML with more elements or attributes than ``config`` allows, counted in one linear scan."""
     elements = attributes = 0
     for match in _START_TAG.finditer(html):
+        tag = match.group("tag")
+        if tag is None:
+            continue  # a comment
         elements += 1
         if config.max_elements and elements > config.max_elements:
             raise TooComplexError(f"{name}: HTML has more than {config.max_elements:,} elements (max_elements)")
-        tag = match.group()
         if len(tag) < _LONG_TAG:
             attributes += tag.count("=")
             continue
