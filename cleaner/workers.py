@@ -45,6 +45,8 @@ START_LIMIT = 120.0
 # How long ending a worker may take before it is killed outright.
 STOP_WAIT = 2.0
 _READY = "ready"
+_WARM_UP = ("<html><head><title>Warm-up</title></head><body><h1>Warm-up page</h1>"
+            "<p>A paragraph long enough for the language model to be asked about it.</p></body></html>")
 
 
 @dataclass
@@ -191,6 +193,12 @@ def _serve(conn: Connection, config: CleanerConfig, work: Work) -> None:
     from .core import Cleaner
 
     cleaner = Cleaner(config)
+    # What loads on first use (the language model, the HTML parser and
+    # extractor) loads now, so that it does not count against the first page's time limit.
+    try:
+        cleaner.clean(_WARM_UP)
+    except Exception:  # noqa: BLE001, S110 - a warm-up failing says nothing about the pages to come
+        pass
     conn.send(_READY)
     while True:
         try:
