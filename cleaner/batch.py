@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from .config import LoadConfig
 from .core import Cleaner
 from .records import Fields, Record, to_record
 from .result import CleanResult, error_result
@@ -69,26 +70,58 @@ def parse_jsonl_line(line: str | bytes, position: int, source: str, fields: Fiel
 
 
 def read_jsonl(
-    stream: IO[bytes], source: str, start: int = 0, fields: Fields = Fields(), lazy: bool = False
+    stream: IO[bytes], source: str, start: int = 0, fields: Fields = Fields(), lazy: bool = False,
+    max_bytes: int = LoadConfig.max_bytes,
 ) -> Iterator[Record | Line]:
     """Records from a JSON Lines stream, one line at a time (blank lines skipped).
 
     ``lazy`` leaves each line unparsed (a `Line`): with worker processes,
-    parsing is theirs, and the reading process only splits lines.
+    parsing is theirs, and the reading process only splits lines.  A line
+    longer than a page of ``max_bytes`` can be once escaped is an error
+    record, read in bounded pieces and never held whole (a compression bomb).
     """
     position = start
-    for raw in stream:
-        if raw.strip():
+    limit = max_bytes * _ESCAPED + _ESCAPED_SLACK if max_bytes else 0
+    for raw in _bounded_lines(stream, limit):
+        if isinstance(raw, int):
+            where = f"{source}:{position + 1}"
+            yield Record(position, None, source=where, error=f"{where}: record is {raw:,} bytes, over the "
+                         f"limit of {limit:,} for pages of {max_bytes:,} bytes (max_bytes)")
+            position += 1
+        elif raw.strip():
             line = Line(position, raw, f"{source}:{position + 1}", fields)
             yield line if lazy else line.parse()
             position += 1
 
 
-def read_warc(stream: IO[bytes], source: str, start: int = 0) -> Iterator[Record]:
+# A page of max_bytes takes up to this many times its size as a JSON string
+# (a non-BMP character, 4 bytes, is escaped as 12), plus room for the other fields.
+_ESCAPED = 3
+_ESCAPED_SLACK = 1 << 20
+_PIECE = 1 << 20  # what is read at a time of a line over the limit
+
+
+def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes | int]:
+    """The stream's lines; a line over ``limit`` bytes is skipped in pieces and given as its size."""
+    while raw := (stream.readline(limit + 1) if limit else stream.readline()):
+        if not limit or len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw
+            continue
+        size = len(raw)
+        while rest := stream.readline(_PIECE):
+            size += len(rest)
+            if rest.endswith(b"\n"):
+                break
+        yield size
+
+
+def read_warc(stream: IO[bytes], source: str, start: int = 0, max_bytes: int = LoadConfig.max_bytes) -> Iterator[Record]:
     """HTML response records of a WARC file (plain or gzip), read with warcio.
 
     A truncated or corrupt archive ends with an error record where the damage
-    begins; the records before it are kept, none after it is trusted.
+    begins; the records before it are kept, none after it is trusted.  A body
+    over ``max_bytes`` is an error record: at most ``max_bytes + 1`` of it is
+    read, and warcio skips the rest in pieces.
     """
     from warcio.archiveiterator import ArchiveIterator
 
@@ -106,13 +139,18 @@ def read_warc(stream: IO[bytes], source: str, start: int = 0) -> Iterator[Record
             page = warc_record.rec_type == "response" and (
                 not content_type or any(t in content_type.lower() for t in ("html", "text/plain", "xml"))
             )  # not images, scripts or feeds of other kinds
-            body = warc_record.content_stream().read() if page else b""
+            body = warc_record.content_stream().read(max_bytes + 1 if max_bytes else -1) if page else b""
             # The offset is known once the record is read (warcio reads to its end to tell).
             if damage and archive.get_record_offset() >= damage[0]:
                 break
             if not page:
                 continue
             where = f"{source}@{warc_record.rec_headers.get_header('WARC-Record-ID') or position}"
+            if max_bytes and len(body) > max_bytes:
+                yield Record(position, None, url=warc_record.rec_headers.get_header("WARC-Target-URI"),
+                             id=warc_record.rec_headers.get_header("WARC-Record-ID"), source=where, error=f"{where}: body is over the limit of {max_bytes:,} bytes (max_bytes)")
+                position += 1
+                continue
             if getattr(warc_record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length
                 raise EOFError(f"record {where} is cut short")
             yield Record(
@@ -136,6 +174,8 @@ def _gzip_damage(stream: IO[bytes]) -> tuple[int, str] | None:
 
     warcio reads a member cut short as if it ended there, so each member is
     checked to end properly first; then the stream is put back at its start.
+    What is inflated is thrown away a bounded piece at a time: a member that
+    inflates to gigabytes costs time, not memory.
     """
     if not stream.seekable():
         return None
@@ -145,16 +185,17 @@ def _gzip_damage(stream: IO[bytes]) -> tuple[int, str] | None:
             return None
         stream.seek(0)
         member, fed, pos = zlib.decompressobj(31), False, 0
-        while chunk := stream.read(1 << 20):
+        while chunk := stream.read(_PIECE):
             while chunk:
-                member.decompress(chunk)
+                member.decompress(chunk, _PIECE)  # at most _PIECE bytes out; the rest waits in unconsumed_tail
                 fed = True
-                if not member.eof:
-                    pos += len(chunk)
-                    break
-                pos += len(chunk) - len(member.unused_data)
-                offset, chunk = pos, member.unused_data
-                member, fed = zlib.decompressobj(31), False
+                if member.eof:
+                    pos += len(chunk) - len(member.unused_data)
+                    offset, chunk = pos, member.unused_data
+                    member, fed = zlib.decompressobj(31), False
+                else:
+                    pos += len(chunk) - len(member.unconsumed_tail)
+                    chunk = member.unconsumed_tail
         if fed and not member.eof:
             return offset, "compressed data ends inside a record"
     except (OSError, zlib.error) as exc:
@@ -165,9 +206,14 @@ def _gzip_damage(stream: IO[bytes]) -> tuple[int, str] | None:
 
 
 def read_inputs(
-    paths: Iterable[str], kind: str = "auto", fields: Fields = Fields(), lazy: bool = False
+    paths: Iterable[str], kind: str = "auto", fields: Fields = Fields(), lazy: bool = False,
+    max_bytes: int = LoadConfig.max_bytes,
 ) -> Iterator[Record | Line]:
-    """Records from every input in turn; ``-`` is stdin; ``kind`` is page, jsonl, warc or auto."""
+    """Records from every input in turn; ``-`` is stdin; ``kind`` is page, jsonl, warc or auto.
+
+    Nothing over ``max_bytes`` (a page, a WARC body, a JSON Lines record once
+    unescaped) is ever read whole: it is refused as it streams in.
+    """
     import sys
 
     position = 0
@@ -182,13 +228,18 @@ def read_inputs(
             continue
         with contextlib.nullcontext(stream) if name == "-" else stream:
             if what == "page":
-                yield Record(position, stream.read(), id=label, source=label)
+                data = stream.read(max_bytes + 1) if max_bytes else stream.read()
+                if max_bytes and len(data) > max_bytes:
+                    yield Record(position, None, id=label, source=label,
+                                 error=f"{label}: input is over the limit of {max_bytes:,} bytes (max_bytes)")
+                else:
+                    yield Record(position, data, id=label, source=label)
                 position += 1
                 continue
             if what == "jsonl":
-                reader = read_jsonl(stream, label, position, fields, lazy)
+                reader = read_jsonl(stream, label, position, fields, lazy, max_bytes)
             else:
-                reader = read_warc(stream, label, position)
+                reader = read_warc(stream, label, position, max_bytes)
             for record in reader:
                 position = record.position + 1
                 yield record

@@ -125,7 +125,8 @@ def _run(args: argparse.Namespace) -> int:
     fmt = args.format or ("jsonl" if collections else "text")
     batch = collections or len(names) > 1
     jobs = args.jobs or ((os.cpu_count() or 1) if batch and not args.debug else 1)
-    records = _with_url(read_inputs(names, args.input, fields_of(args), lazy=jobs > 1), args.url)
+    inputs = read_inputs(names, args.input, fields_of(args), lazy=jobs > 1, max_bytes=args.max_bytes)
+    records = _with_url(inputs, args.url)
     show = args.progress or sys.stderr.isatty()
     report: list[tuple[str, CleanResult]] | None = None
     if args.report:

@@ -6,6 +6,7 @@ its group when a test ends; every wait is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -210,3 +211,32 @@ def test_an_interrupted_report_keeps_the_previous_one(tmp_path):
     finally:
         finish(proc, 0)
     assert (tmp_path / "report.html").read_text(encoding="utf-8") == "previous report"
+
+
+def _peak_kb(tmp_path: Path, *args: str) -> tuple[int, int]:
+    """Exit status and peak resident memory (KB) of one `clean` run."""
+    proc = start(tmp_path, *args)
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        if proc.poll() is None and proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+    return os.waitstatus_to_exitcode(status), usage.ru_maxrss
+
+
+@pytest.mark.parametrize("kind", ["jsonl.gz", "warc.gz"])
+def test_a_compression_bomb_is_refused_as_it_streams_and_the_rest_are_cleaned(tmp_path, kind):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bombs import jsonl_gz_bomb, warc_gz_bomb
+
+    inflated = 400 << 20  # read whole, at ~4.5 times its size, this would take gigabytes
+    make = jsonl_gz_bomb if kind == "jsonl.gz" else warc_gz_bomb
+    make(tmp_path / f"bomb.{kind}", inflated)
+    code, peak_kb = _peak_kb(tmp_path, f"bomb.{kind}", "--jobs", "1", "--max-bytes", "1000000")
+    out = records(tmp_path)
+    assert code == 1
+    refused = [o for o in out if "error" in o]
+    assert len(refused) == 1 and "(max_bytes)" in refused[0]["error"]["message"]
+    assert all(o["text"] for o in out if "error" not in o) and len(out) >= 3
+    assert peak_kb < 400 * 1024  # the bomb alone is 400 MB
