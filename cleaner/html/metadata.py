@@ -4,7 +4,7 @@
 >>> page_metadata(_parse(
 ...     "<html><head><title>Tab title</title><meta property='og:title' content=' Budget  passed '>"
 ...     "<link rel='canonical' href='https://example.org/a'></head><body><p>x</p></body></html>"))
-{'title': 'Budget passed', 'url': 'https://example.org/a'}
+{'title': 'Budget passed', 'canonical': 'https://example.org/a'}
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ _FALLBACKS = {
     "date": etree.XPath("//*[@itemprop='datePublished']/@datetime|//time[@datetime][1]/@datetime"),
 }
 _ISO_DATE = regex.compile(r"\d{4}-\d{2}-\d{2}")
+_WEB_ADDRESS = regex.compile(r"https?://[^\s/?#]+", regex.I)
 
 
 def page_metadata(tree: etree._Element) -> dict[str, str]:
@@ -53,8 +54,13 @@ def page_metadata(tree: etree._Element) -> dict[str, str]:
             value = " ".join(" ".join(map(str, _FALLBACKS[field](tree)[:1])).split())
         if value:
             found[field] = value
-    if canonical and canonical.strip():
-        found["url"] = canonical.strip()
+    # The page's own address for itself goes under its own key, and only a
+    # web address: the crawl's url is the record's (`cleaner.extract`), and a
+    # `javascript:` or relative href is no address.
+    if canonical and _WEB_ADDRESS.match(canonical.strip()):
+        found["canonical"] = canonical.strip()
+    if "url" in found and not _WEB_ADDRESS.match(found["url"]):
+        del found["url"]
     if "date" in found:
         date = _ISO_DATE.search(found["date"])
         if date:
