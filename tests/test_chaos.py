@@ -17,7 +17,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import regex
+
+from conftest import SLOW_PACK, slow_block
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "cleaner" / "schema" / "cleaner-1.schema.json").read_text(encoding="utf-8"))
@@ -140,23 +141,9 @@ def test_surrogates_and_odd_numbers_are_escaped_and_every_record_is_cleaned(tmp_
     assert out[0]["fields"] == {"note": "x\ud800"} and out[2]["fields"] == {"score": "-Infinity"}
 
 
-def _slow_block(seconds: float) -> str:
-    """A run of letters on which ``(a|aa)+b`` backtracks for about ``seconds`` here and now."""
-    pattern = regex.compile("(a|aa)+b")
-    n = 16
-    while True:
-        began = time.perf_counter()
-        pattern.fullmatch("a" * n)
-        if time.perf_counter() - began > seconds or n > 60:
-            return "a" * n
-        n += 1
-
-
 def test_a_slow_page_becomes_a_timeout_record_and_the_rest_are_cleaned_in_order(tmp_path):
-    (tmp_path / "slow.toml").write_text(
-        '[pack]\nid = "slow"\nversion = "1.0.0"\n[[rules]]\nid = "slow"\ncategory = "share"\naction = "drop_block"\n'
-        "patterns = {en = ['(a|aa)+b']}\n", encoding="utf-8")
-    slow = "Title\n\n" + "\n\n".join([_slow_block(0.05)] * 400)  # minutes of matching without a page limit
+    (tmp_path / "slow.toml").write_text(SLOW_PACK, encoding="utf-8")
+    slow = "Title\n\n" + "\n\n".join([slow_block(0.05)] * 400)  # minutes of matching without a page limit
     pages = ["Title\n\nBody one.", slow, "Title\n\nBody three.", "Title\n\nBody four."]
     (tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": i, "text": p}) + "\n" for i, p in enumerate(pages)))
     code = finish(start(tmp_path, "in.jsonl", "--jobs", "2", "--timeout", "2", "--rules", "slow.toml"))
