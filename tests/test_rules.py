@@ -53,6 +53,8 @@ def test_rule_ids_are_qualified_by_pack():
         ('[[rules]]\nid = "x"\ncategory = "share"\naction = "strip"\nphrasez = {en = ["Share"]}\n',
          r"site\.toml: rule 'x': unknown key\(s\) phrasez"),
         ('[[rules]]\nid = "x"\ncategory = "share"\naction = "strip"\n', r"site\.toml: rule 'x': needs phrases or patterns"),
+        ("n = " + "[" * 100_000 + "]" * 100_000 + "\n", r"site\.toml: not a valid TOML rule pack: nested too deeply"),
+        ("n = " + "1" * 5000 + "\n", r"site\.toml: not a valid TOML rule pack: Exceeds the limit"),
     ],
 )
 def test_a_bad_pack_is_refused_naming_file_rule_and_problem(tmp_path, body, message):
