@@ -14,17 +14,23 @@ PIECE = 1 << 20
 
 
 def jsonl_gz_bomb(path: Path, inflated: int, good: int = 2) -> Path:
-    """A .jsonl.gz whose middle line inflates to ``inflated`` bytes, with ``good`` ordinary records around it."""
-    with gzip.open(path, "wb", compresslevel=9) as out:
-        for i in range(good):
-            out.write(json.dumps({"id": f"before-{i}", "text": f"Title\n\nBody {i} before the bomb."}).encode() + b"\n")
-        out.write(b'{"id": "bomb", "text": "')
-        chunk = b"a" * PIECE
-        for _ in range(inflated // PIECE):
-            out.write(chunk)
-        out.write(b'"}\n')
-        for i in range(good):
-            out.write(json.dumps({"id": f"after-{i}", "text": f"Title\n\nBody {i} after the bomb."}).encode() + b"\n")
+    """A .jsonl.gz whose middle line inflates to ``inflated`` bytes, with ``good`` ordinary records around it.
+
+    Written as gzip members one after the other (a valid gzip stream): the
+    bomb's body is one 64 MiB member compressed once and written again and again.
+    """
+    before = b"".join(json.dumps({"id": f"before-{i}", "text": f"Title\n\nBody {i} before the bomb."}).encode() + b"\n"
+                      for i in range(good))
+    after = b"".join(json.dumps({"id": f"after-{i}", "text": f"Title\n\nBody {i} after the bomb."}).encode() + b"\n"
+                     for i in range(good))
+    block = 64 * PIECE
+    member = gzip.compress(b"a" * block, compresslevel=9, mtime=0)
+    with path.open("wb") as out:
+        out.write(gzip.compress(before + b'{"id": "bomb", "text": "', mtime=0))
+        for _ in range(inflated // block):
+            out.write(member)
+        out.write(gzip.compress(b"a" * (inflated % block), mtime=0))
+        out.write(gzip.compress(b'"}\n' + after, mtime=0))
     return path
 
 

@@ -30,6 +30,7 @@ from ..errors import RuleTimeoutError
 from ..limits import pattern_budget, raise_budget, spend_pattern_time
 from .actions import Action
 from .pack import PATTERN_FLAGS, Rule, RulePack
+from .table import PhraseTable
 
 # What may stand between glued phrases and around them: spaces, punctuation, bullets.
 SEPARATORS = regex.compile(r"[\s\p{P}\p{S}\p{Cf}]*", regex.V1)  # Cf: zero-width and soft hyphen
@@ -137,11 +138,16 @@ class PhraseMatcher:
         self.empty = not keys
         self.gate, self.max_chars = config.gate, config.whole_block_max_chars
         self.window = 2 * config.gate  # what the gates read of a text's start or end
-        alternation = "|".join(_phrase_regex(k) for k in keys)
-        self.forward = regex.compile(alternation, PATTERN_FLAGS) if keys else None
         self.heads = Gate((k[:self.gate] for k in keys), self.gate, config.gate_memo)
         self.tails = Gate((k[::-1][:self.gate] for k in keys), self.gate, config.gate_memo, from_end=True)
-        self.backward = regex.compile(alternation, PATTERN_FLAGS | regex.REVERSE) if keys else None
+        self.forward: Any
+        self.backward: Any
+        if len(keys) > config.phrase_regex_max:  # compiling would take minutes: a table answers the same
+            self.forward, self.backward = PhraseTable(keys, reverse=False), PhraseTable(keys, reverse=True)
+        else:
+            alternation = "|".join(_phrase_regex(k) for k in keys)
+            self.forward = regex.compile(alternation, PATTERN_FLAGS) if keys else None
+            self.backward = regex.compile(alternation, PATTERN_FLAGS | regex.REVERSE) if keys else None
 
     def match_phrase(self, text: str) -> tuple[Rule, str] | None:
         """The (rule, lang) of the one phrase that ``text`` is, punctuation aside."""
