@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from collections import Counter
@@ -99,12 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
         print("clean: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:  # a full disk, a closed output: one line, no traceback
-        where = f"{exc.filename}: " if exc.filename else "the output: "
+    except OSError as exc:  # a full disk, a failing device: one line, no traceback
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more can be written there
-        print(f"clean: cannot write {where}{exc.strerror or exc}", file=sys.stderr)
+        what = "cannot write " if exc.errno in _FULL else ""
+        where = f"{exc.filename}: " if exc.filename else ("the output: " if what else "")
+        print(f"clean: {what}{where}{exc.strerror or exc}", file=sys.stderr)
         return 1
+
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def _run(args: argparse.Namespace) -> int:

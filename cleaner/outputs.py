@@ -33,7 +33,8 @@ def atomic_file(path: str | Path) -> Iterator[IO[str]]:
     path = Path(path)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        # backslashreplace: a lone surrogate from a scraped page shows as \\udXXX instead of failing the write.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as out:
             yield out
             out.flush()
             os.fsync(out.fileno())

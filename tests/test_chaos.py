@@ -134,7 +134,8 @@ def test_surrogates_and_odd_numbers_are_escaped_and_every_record_is_cleaned(tmp_
         r'{"id": 5, "html": null, "text": "Title\n\nBody five."}',
     ]
     (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert finish(start(tmp_path, "in.jsonl", "--jobs", jobs)) == 0
+    assert finish(start(tmp_path, "in.jsonl", "--jobs", jobs, "--report", "report.html")) == 0
+    assert "Body one" in (tmp_path / "report.html").read_text(encoding="utf-8")
     out = records(tmp_path)
     assert [o["text"] for o in out] == ["Body one \ufffd here.", "Body two.", "Body three.", "Body four.", "Body five."]
     assert [o["id"] for o in out] == ["a\ud800", "NaN", "Infinity", '{"k": 1}', 5]  # escaped, read back whole
