@@ -228,12 +228,12 @@ def read_inputs(
             continue
         with contextlib.nullcontext(stream) if name == "-" else stream:
             if what == "page":
+                # Read to one byte past the limit at most: `load` refuses it with its size
+                # (known for a file; for a pipe, what was read) and its error type.
                 data = stream.read(max_bytes + 1) if max_bytes else stream.read()
                 if max_bytes and len(data) > max_bytes:
-                    yield Record(position, None, id=label, source=label,
-                                 error=f"{label}: input is over the limit of {max_bytes:,} bytes (max_bytes)")
-                else:
-                    yield Record(position, data, id=label, source=label)
+                    data = Cut(data, _size(stream, len(data)))
+                yield Record(position, data, id=label, source=label)
                 position += 1
                 continue
             if what == "jsonl":
@@ -330,6 +330,28 @@ def kind_of(name: str, kind: str = "auto") -> str:
     if lower.endswith(WARC_SUFFIXES):
         return "warc"
     return "page"
+
+
+class Cut(bytes):
+    """The first ``max_bytes + 1`` bytes of a page too large to read whole; ``size`` is all of it (when known)."""
+
+    size: int
+
+    def __new__(cls, data: bytes, size: int) -> Cut:
+        cut = super().__new__(cls, data)
+        cut.size = size
+        return cut
+
+    def __reduce__(self) -> tuple:
+        return Cut, (bytes(self), self.size)
+
+
+def _size(stream: IO[bytes], read: int) -> int:
+    """A file's size; for a pipe, what was read of it."""
+    try:
+        return max(read, os.fstat(stream.fileno()).st_size)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return read
 
 
 def _open(name: str) -> IO[bytes]:

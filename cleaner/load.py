@@ -80,7 +80,8 @@ def decode(
     else:
         raise InputError(f"{name}: expected str or bytes, got {type(data).__name__}")
     if max_bytes and len(raw) > max_bytes:
-        raise InputTooLargeError(f"{name}: input is {len(raw):,} bytes, over the limit of {max_bytes:,} (max_bytes)")
+        size = getattr(data, "size", len(raw))  # a reader's `Cut` page: only its head was read
+        raise InputTooLargeError(f"{name}: input is {size:,} bytes, over the limit of {max_bytes:,} (max_bytes)")
     digest = hashlib.sha256(raw).hexdigest()
     if isinstance(data, str):
         text, encoding, source = data, None, "str"

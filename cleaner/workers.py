@@ -42,6 +42,8 @@ Failed = Callable[[Any, Any, BaseException], T]
 KILL_GRACE = 1.0
 # How long a worker may take to load its packs and models and say it is ready.
 START_LIMIT = 120.0
+# Workers that die while loading, one after the other, before the batch is given up.
+START_TRIES = 3
 # How long ending a worker may take before it is killed outright.
 STOP_WAIT = 2.0
 _READY = "ready"
@@ -97,7 +99,7 @@ def supervised(
 
     source = enumerate(items)
     done: dict[int, T] = {}
-    read = emitted = 0
+    read = emitted = failed_starts = 0
     exhausted = False
     try:
         workers.extend(spawn() for _ in range(max(1, jobs)))
@@ -132,10 +134,11 @@ def supervised(
                         lost = _died(worker)
                     else:
                         if message == _READY:
-                            worker.ready = True
+                            worker.ready, failed_starts = True, 0
                         else:
                             index, ok, value = message
                             task, worker.task = worker.task, None
+                            assert task is not None and task[0] == index, "an answer for an item not handed over"
                             done[index] = value if ok else fail(task, CleanerError(value))
                             continue
                 if lost is None and worker.process.sentinel in ready and worker.conn not in ready:
@@ -144,13 +147,17 @@ def supervised(
                 if lost is None and worker.task is not None and timeout and now > worker.since + timeout + KILL_GRACE:
                     lost = PageTimeoutError(f"took longer than the time limit of {timeout:g}s (timeout); the worker was stopped")
                 if lost is None and not worker.ready and now > worker.started + START_LIMIT:
-                    raise WorkerDiedError(f"a worker process did not start within {START_LIMIT:g}s")
+                    lost = WorkerDiedError(f"a worker process did not start within {START_LIMIT:g}s")
                 if lost is not None:
                     _stop(worker)
                     if worker.task is not None:
                         done[worker.task[0]] = fail(worker.task, lost)
                     elif not worker.ready:
-                        raise WorkerDiedError(f"a worker process ended while starting ({lost})")
+                        # Killed while loading is replaced like any other; failing to load
+                        # again and again (a broken install) ends the batch instead of looping.
+                        failed_starts += 1
+                        if failed_starts >= START_TRIES:
+                            raise WorkerDiedError(f"worker processes failed to start {failed_starts} times: {lost}")
                     workers[i] = spawn()
     finally:
         for worker in workers:
