@@ -26,13 +26,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from .config import LoadConfig
 from .core import Cleaner
 from .records import Fields, Record, to_record
 from .render import front_matter
-from .result import CleanResult
+from .result import CleanResult, error_result
+from .safe_json import plain_id, plain_text, safe_json
 
 __all__ = [
-    "Fields", "Line", "Output", "Record", "clean_and_render", "clean_one", "clean_records", "format_record",
+    "Fields", "Line", "Output", "Record", "clean_and_render", "clean_one", "clean_records", "failed_one",
+    "failed_output", "format_record",
     "kind_of", "output_dict", "parse_jsonl_line", "parsed", "read_inputs", "read_jsonl", "read_warc", "to_output",
 ]
 
@@ -60,32 +63,66 @@ def parse_jsonl_line(line: str | bytes, position: int, source: str, fields: Fiel
         obj = json.loads(line)
     except (ValueError, UnicodeDecodeError) as exc:
         return Record(position, None, source=where, error=f"{where}: not a JSON object: {exc}")
+    except RecursionError:
+        return Record(position, None, source=where, error=f"{where}: not a JSON object: nested too deeply")
     if not isinstance(obj, dict):
         return Record(position, None, source=where, error=f"{where}: not a JSON object")
     return to_record(obj, position=position, source=where, fields=fields)
 
 
 def read_jsonl(
-    stream: IO[bytes], source: str, start: int = 0, fields: Fields = Fields(), lazy: bool = False
+    stream: IO[bytes], source: str, start: int = 0, fields: Fields = Fields(), lazy: bool = False,
+    max_bytes: int = LoadConfig.max_bytes,
 ) -> Iterator[Record | Line]:
     """Records from a JSON Lines stream, one line at a time (blank lines skipped).
 
     ``lazy`` leaves each line unparsed (a `Line`): with worker processes,
-    parsing is theirs, and the reading process only splits lines.
+    parsing is theirs, and the reading process only splits lines.  A line
+    longer than a page of ``max_bytes`` can be once escaped is an error
+    record, read in bounded pieces and never held whole (a compression bomb).
     """
     position = start
-    for raw in stream:
-        if raw.strip():
+    limit = max_bytes * _ESCAPED + _ESCAPED_SLACK if max_bytes else 0
+    for raw in _bounded_lines(stream, limit):
+        if isinstance(raw, int):
+            where = f"{source}:{position + 1}"
+            yield Record(position, None, source=where, error=f"{where}: record is {raw:,} bytes, over the "
+                         f"limit of {limit:,} for pages of {max_bytes:,} bytes (max_bytes)")
+            position += 1
+        elif raw.strip():
             line = Line(position, raw, f"{source}:{position + 1}", fields)
             yield line if lazy else line.parse()
             position += 1
 
 
-def read_warc(stream: IO[bytes], source: str, start: int = 0) -> Iterator[Record]:
+# A page of max_bytes takes up to this many times its size as a JSON string
+# (a non-BMP character, 4 bytes, is escaped as 12), plus room for the other fields.
+_ESCAPED = 3
+_ESCAPED_SLACK = 1 << 20
+_PIECE = 1 << 20  # what is read at a time of a line over the limit
+
+
+def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes | int]:
+    """The stream's lines; a line over ``limit`` bytes is skipped in pieces and given as its size."""
+    while raw := (stream.readline(limit + 1) if limit else stream.readline()):
+        if not limit or len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw
+            continue
+        size = len(raw)
+        while rest := stream.readline(_PIECE):
+            size += len(rest)
+            if rest.endswith(b"\n"):
+                break
+        yield size
+
+
+def read_warc(stream: IO[bytes], source: str, start: int = 0, max_bytes: int = LoadConfig.max_bytes) -> Iterator[Record]:
     """HTML response records of a WARC file (plain or gzip), read with warcio.
 
     A truncated or corrupt archive ends with an error record where the damage
-    begins; the records before it are kept, none after it is trusted.
+    begins; the records before it are kept, none after it is trusted.  A body
+    over ``max_bytes`` is an error record: at most ``max_bytes + 1`` of it is
+    read, and warcio skips the rest in pieces.
     """
     from warcio.archiveiterator import ArchiveIterator
 
@@ -103,13 +140,18 @@ def read_warc(stream: IO[bytes], source: str, start: int = 0) -> Iterator[Record
             page = warc_record.rec_type == "response" and (
                 not content_type or any(t in content_type.lower() for t in ("html", "text/plain", "xml"))
             )  # not images, scripts or feeds of other kinds
-            body = warc_record.content_stream().read() if page else b""
+            body = warc_record.content_stream().read(max_bytes + 1 if max_bytes else -1) if page else b""
             # The offset is known once the record is read (warcio reads to its end to tell).
             if damage and archive.get_record_offset() >= damage[0]:
                 break
             if not page:
                 continue
             where = f"{source}@{warc_record.rec_headers.get_header('WARC-Record-ID') or position}"
+            if max_bytes and len(body) > max_bytes:
+                yield Record(position, None, url=warc_record.rec_headers.get_header("WARC-Target-URI"),
+                             id=warc_record.rec_headers.get_header("WARC-Record-ID"), source=where, error=f"{where}: body is over the limit of {max_bytes:,} bytes (max_bytes)")
+                position += 1
+                continue
             if getattr(warc_record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length
                 raise EOFError(f"record {where} is cut short")
             yield Record(
@@ -133,6 +175,8 @@ def _gzip_damage(stream: IO[bytes]) -> tuple[int, str] | None:
 
     warcio reads a member cut short as if it ended there, so each member is
     checked to end properly first; then the stream is put back at its start.
+    What is inflated is thrown away a bounded piece at a time: a member that
+    inflates to gigabytes costs time, not memory.
     """
     if not stream.seekable():
         return None
@@ -142,16 +186,17 @@ def _gzip_damage(stream: IO[bytes]) -> tuple[int, str] | None:
             return None
         stream.seek(0)
         member, fed, pos = zlib.decompressobj(31), False, 0
-        while chunk := stream.read(1 << 20):
+        while chunk := stream.read(_PIECE):
             while chunk:
-                member.decompress(chunk)
+                member.decompress(chunk, _PIECE)  # at most _PIECE bytes out; the rest waits in unconsumed_tail
                 fed = True
-                if not member.eof:
-                    pos += len(chunk)
-                    break
-                pos += len(chunk) - len(member.unused_data)
-                offset, chunk = pos, member.unused_data
-                member, fed = zlib.decompressobj(31), False
+                if member.eof:
+                    pos += len(chunk) - len(member.unused_data)
+                    offset, chunk = pos, member.unused_data
+                    member, fed = zlib.decompressobj(31), False
+                else:
+                    pos += len(chunk) - len(member.unconsumed_tail)
+                    chunk = member.unconsumed_tail
         if fed and not member.eof:
             return offset, "compressed data ends inside a record"
     except (OSError, zlib.error) as exc:
@@ -162,9 +207,14 @@ def _gzip_damage(stream: IO[bytes]) -> tuple[int, str] | None:
 
 
 def read_inputs(
-    paths: Iterable[str], kind: str = "auto", fields: Fields = Fields(), lazy: bool = False
+    paths: Iterable[str], kind: str = "auto", fields: Fields = Fields(), lazy: bool = False,
+    max_bytes: int = LoadConfig.max_bytes,
 ) -> Iterator[Record | Line]:
-    """Records from every input in turn; ``-`` is stdin; ``kind`` is page, jsonl, warc or auto."""
+    """Records from every input in turn; ``-`` is stdin; ``kind`` is page, jsonl, warc or auto.
+
+    Nothing over ``max_bytes`` (a page, a WARC body, a JSON Lines record once
+    unescaped) is ever read whole: it is refused as it streams in.
+    """
     import sys
 
     position = 0
@@ -179,13 +229,18 @@ def read_inputs(
             continue
         with contextlib.nullcontext(stream) if name == "-" else stream:
             if what == "page":
-                yield Record(position, stream.read(), id=label, source=label)
+                # Read to one byte past the limit at most: `load` refuses it with its size
+                # (known for a file; for a pipe, what was read) and its error type.
+                data = stream.read(max_bytes + 1) if max_bytes else stream.read()
+                if max_bytes and len(data) > max_bytes:
+                    data = Cut(data, _size(stream, len(data)))
+                yield Record(position, data, id=label, source=label)
                 position += 1
                 continue
             if what == "jsonl":
-                reader = read_jsonl(stream, label, position, fields, lazy)
+                reader = read_jsonl(stream, label, position, fields, lazy, max_bytes)
             else:
-                reader = read_warc(stream, label, position)
+                reader = read_warc(stream, label, position, max_bytes)
             for record in reader:
                 position = record.position + 1
                 yield record
@@ -193,7 +248,7 @@ def read_inputs(
 
 def clean_records(cleaner: Cleaner, records: Iterable[Record | Line], jobs: int = 1) -> Iterator[tuple[Record, CleanResult]]:
     """Each record with its result, in order (the page itself is not sent back)."""
-    return cleaner.map(clean_one, records, jobs)
+    return cleaner.map(clean_one, records, jobs, failed=failed_one)
 
 
 def parsed(item: Record | Line) -> Record:
@@ -205,6 +260,18 @@ def clean_one(cleaner: Cleaner, item: Record | Line) -> tuple[Record, CleanResul
     """Worker side: parse if need be, clean, and return the record without its page."""
     record = parsed(item)
     return replace(record, data=None), cleaner.clean_record(record)  # the page need not travel back
+
+
+def failed_one(cleaner: Cleaner, item: Record | Line, error: BaseException) -> tuple[Record, CleanResult]:
+    """The record and its error result, for a record whose worker died or ran out of time."""
+    record = parsed(item)
+    return replace(record, data=None), error_result(error, record.data, record.url, record.source or None)
+
+
+def failed_output(cleaner: Cleaner, item: Record | Line, error: BaseException, fmt: str = "jsonl",
+                  keep: bool = False, with_metadata: bool = False) -> Output:
+    """`failed_one`, formatted: what to write for a record whose worker died or ran out of time."""
+    return to_output(*failed_one(cleaner, item, error), fmt, keep, with_metadata)
 
 
 @dataclass
@@ -249,18 +316,21 @@ def format_record(record: Record, result: CleanResult, fmt: str, with_metadata: 
         if result.error is not None or result.skipped:
             return ""
         if fmt == "markdown":
-            return result.to_markdown(with_metadata)
-        if fmt == "html":
-            return result.to_html()
-        text = "\n\n".join(filter(None, [result.title, result.text])) + "\n"
-        return f"{front_matter(result)}\n\n{text}" if with_metadata else text
-    return json.dumps(output_dict(record, result), ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n"
+            text = result.to_markdown(with_metadata)
+        elif fmt == "html":
+            text = result.to_html()
+        else:
+            text = "\n\n".join(filter(None, [result.title, result.text])) + "\n"
+            text = f"{front_matter(result)}\n\n{text}" if with_metadata else text
+        return plain_text(text)
+    return safe_json(output_dict(record, result), indent=2 if fmt == "json" else None) + "\n"
 
 
 def output_dict(record: Record, result: CleanResult) -> dict[str, Any]:
     """The cleaner/1 object for a batch record: where it came from first, then the result."""
     result_dict = result.to_dict()
-    out = {"schema": result_dict.pop("schema"), "id": record.id, "position": record.position, "input": record.source}
+    out = {"schema": result_dict.pop("schema"), "id": plain_id(record.id), "position": record.position,
+           "input": record.source}
     out.update(result_dict)
     if record.fields:
         out["fields"] = record.fields
@@ -277,6 +347,28 @@ def kind_of(name: str, kind: str = "auto") -> str:
     if lower.endswith(WARC_SUFFIXES):
         return "warc"
     return "page"
+
+
+class Cut(bytes):
+    """The first ``max_bytes + 1`` bytes of a page too large to read whole; ``size`` is all of it (when known)."""
+
+    size: int
+
+    def __new__(cls, data: bytes, size: int) -> Cut:
+        cut = super().__new__(cls, data)
+        cut.size = size
+        return cut
+
+    def __reduce__(self) -> tuple:
+        return Cut, (bytes(self), self.size)
+
+
+def _size(stream: IO[bytes], read: int) -> int:
+    """A file's size; for a pipe, what was read of it."""
+    try:
+        return max(read, os.fstat(stream.fileno()).st_size)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return read
 
 
 def _open(name: str) -> IO[bytes]:

@@ -13,6 +13,8 @@ record in JSON modes, a one-line message on stderr in text mode), 2 usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import logging
 import os
 import sys
@@ -22,11 +24,14 @@ from functools import partial
 from pathlib import Path
 
 from . import __name__ as _package
-from .batch import ARTICLE_FORMATS, Line, Output, clean_and_render, kind_of, parsed, read_inputs, to_output
+from .batch import (
+    ARTICLE_FORMATS, Line, Output, clean_and_render, failed_output, kind_of, parsed, read_inputs, to_output,
+)
 from .core import Cleaner, versions
 from .detect import BACKENDS
 from .errors import CleanerError
-from .config import LoadConfig
+from .outputs import atomic_file, same_file
+from .config import LimitsConfig, LoadConfig
 from .records import Fields, Record
 from .result import CleanResult
 
@@ -62,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="progress bar and summary on stderr even when it is not a terminal")
     parser.add_argument("--max-bytes", type=int, default=LoadConfig.max_bytes, metavar="N",
                         help=f"refuse inputs larger than N bytes (default {LoadConfig.max_bytes:,}; 0: no limit)")
+    parser.add_argument("--timeout", type=float, default=LimitsConfig.timeout, metavar="SECONDS",
+                        help=f"stop cleaning a page after SECONDS; it becomes an error record "
+                             f"(default {LimitsConfig.timeout:g}; 0: no limit)")
     parser.add_argument("--url", help="the page's address, recorded in metadata (single pages)")
     add_site_arguments(parser)
     parser.add_argument("--debug", action="store_true", help="stop at the first failure with a traceback")
@@ -138,6 +146,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`clean … | head`): stop quietly, as filters do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        # Every record written so far is whole: keep them, say so, exit as interrupted programs do.
+        with contextlib.suppress(OSError):
+            sys.stdout.flush()
+        print("clean: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a full disk, a failing device: one line, no traceback
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more can be written there
+        what = "cannot write " if exc.errno in _FULL else ""
+        where = f"{exc.filename}: " if exc.filename else ("the output: " if what else "")
+        print(f"clean: {what}{where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -153,39 +177,51 @@ def _run(args: argparse.Namespace) -> int:
         site_packs = _site_packs(args, names)
         cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
                           languages=args.languages, target_languages=args.target_languages, max_bytes=args.max_bytes,
-                          site_packs=site_packs)
+                          site_packs=site_packs, timeout=args.timeout or None)
     except (CleanerError, ValueError, OSError) as exc:
         log.error("%s", exc)
+        return 2
+    if problem := _overwrites_input(args, names):
+        log.error("%s", problem)
         return 2
     collections = any(kind_of(name, args.input) != "page" for name in names)  # JSON Lines or WARC
     fmt = args.format or ("jsonl" if collections else "text")
     batch = collections or len(names) > 1
     jobs = args.jobs or ((os.cpu_count() or 1) if batch and not args.debug else 1)
-    records = _with_url(read_inputs(names, args.input, fields_of(args), lazy=jobs > 1), args.url)
+    inputs = read_inputs(names, args.input, fields_of(args), lazy=jobs > 1, max_bytes=args.max_bytes)
+    records = _with_url(inputs, args.url)
     show = (args.progress or sys.stderr.isatty()) and not args.quiet
     report: list[tuple[str, CleanResult]] | None = None
     if args.report:
-        try:  # a report that cannot be written fails before any work, not after
-            open(args.report, "w", encoding="utf-8").close()
-        except OSError as exc:
-            log.error("%s: cannot write the report: %s", args.report, exc.strerror or exc)
+        if problem := _unwritable(args.report):  # a report that cannot be written fails before any work
+            log.error("%s: cannot write the report: %s", args.report, problem)
             return 2
         report = []
-    errors = open(args.errors, "w", encoding="utf-8") if args.errors else None  # noqa: SIM115
+    if args.errors and (problem := _unwritable(args.errors)):
+        log.error("%s: cannot write the errors: %s", args.errors, problem)
+        return 2
     tally = Tally()
-    try:
-        outputs = _outputs(cleaner, records, jobs, fmt, report is not None, args.debug, args.with_metadata)
-        for item in _progress(outputs, show):
-            tally.add(item)
-            if report is not None:
-                report.append((item.source, item.result))
-            if item.error and fmt in ARTICLE_FORMATS:
-                log.error("%s", item.error)
-            else:
-                (errors if item.error and errors else sys.stdout).write(item.formatted)
-    finally:
-        if errors:
-            errors.close()
+    # The errors file replaces the old one when the run ends, even interrupted:
+    # what it holds then are whole records, like stdout.
+    with atomic_file(args.errors) if args.errors else contextlib.nullcontext() as errors:
+        try:
+            outputs = _outputs(cleaner, records, jobs, fmt, report is not None, args.debug, args.with_metadata)
+            for item in _progress(outputs, show):
+                tally.add(item)
+                if report is not None:
+                    report.append((item.source, item.result))
+                if item.error and fmt in ARTICLE_FORMATS:
+                    log.error("%s", item.error)
+                else:
+                    (errors if item.error and errors else sys.stdout).write(item.formatted)
+        except KeyboardInterrupt:
+            if errors is None:
+                raise
+            interrupted = True
+        else:
+            interrupted = False
+    if interrupted:
+        raise KeyboardInterrupt
     if report is not None:
         from .report import write_report
 
@@ -212,6 +248,28 @@ def _site_packs(args: argparse.Namespace, names: list[str]):
     return packs
 
 
+def _overwrites_input(args: argparse.Namespace, names: list[str]) -> str | None:
+    """Why the run would write over one of its inputs, if it would: refused before anything is opened."""
+    for option, path in (("--report", args.report), ("--errors", args.errors)):
+        if path and (found := same_file(path, names)):
+            return f"{option} {path} is the input {found}; refusing to overwrite it"
+    if found := same_file(sys.stdout.fileno(), names):
+        return f"the output is the input {found}; refusing to overwrite it"
+    return None
+
+
+def _unwritable(path: str) -> str | None:
+    """Why a file cannot be written in ``path``'s place (its folder must take a temporary file), if so."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return "is a directory"
+    if not os.path.isdir(folder):
+        return "no such directory"
+    if not os.access(folder, os.W_OK):
+        return "permission denied"
+    return None
+
+
 def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool,
              with_metadata: bool):
     """What to write for each record, made by the workers (cleaning and formatting)."""
@@ -224,7 +282,8 @@ def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt:
             result = cleaner.clean(record.data, record.url, headers=record.headers, name=record.source)
             yield to_output(record, result, fmt, keep, with_metadata)
         return
-    yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep, with_metadata=with_metadata), records, jobs)
+    yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep, with_metadata=with_metadata), records, jobs,
+                           failed=partial(failed_output, fmt=fmt, keep=keep, with_metadata=with_metadata))
 
 
 def _files_under(folder: str) -> list[str]:

@@ -32,6 +32,27 @@ class LoadConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """What one page may cost (`cleaner.limits`, `cleaner.workers`): a hostile page ends, the batch goes on."""
+
+    # Wall-clock seconds per page.  A news page cleans in well under a second;
+    # a page still going after a minute is pathological (an attribute bomb,
+    # a backtracking pattern), and in a batch it holds up every record after
+    # it.  Checked between stages and by rule patterns; worker processes are
+    # killed (and replaced) shortly after it.  0 or None: no limit.
+    timeout: float | None = 60.0
+    # Elements (start tags) an HTML page may have: real news pages have a few
+    # thousand, the heaviest portals under 30,000; 200,000 paragraphs or two
+    # million <br> take minutes and gigabytes in the parser and extractor.
+    max_elements: int = 100_000
+    # Attributes on the whole page and on any one element.  libxml2 checks an
+    # element's attributes for duplicates pairwise, so 80,000 on one element
+    # take minutes; real elements carry a handful (data-* heavy ones, ~30).
+    max_attributes: int = 300_000
+    max_element_attributes: int = 256
+
+
+@dataclass(frozen=True)
 class TextConfig:
     """Splitting text pages into blocks (`cleaner.extract`): hard-wrap detection."""
 
@@ -176,6 +197,9 @@ class RulesConfig:
     # Seconds per pattern and block for user packs: a linear pattern needs
     # microseconds, a backtracking one is stopped with a clear error.
     pattern_timeout: float = 0.25
+    # Seconds of user-pack pattern matching per page, all blocks together: 300
+    # blocks each just under ``pattern_timeout`` would otherwise take a minute.
+    pattern_page_budget: float = 2.0
     # A pattern rule never sees a longer block unless it says so (``max_chars``).
     pattern_max_chars: int = 500
     # Characters of a phrase's start and end compared (as phrase keys) before
@@ -183,6 +207,11 @@ class RulesConfig:
     gate: int = 8
     # Gate answers kept per rule set.
     gate_memo: int = 8192
+    # Up to this many phrases are matched as one compiled alternation (the
+    # shipped packs hold ~1,400); more are looked up in a table
+    # (`cleaner.rules.table`): the regex module compiles about a phrase per
+    # millisecond, so 100,000 took five minutes and a gigabyte per process.
+    phrase_regex_max: int = 5000
     # A block made of a few phrases glued together; a longer block is read at its edges only.
     whole_block_max_chars: int = 240
     # A longer block above (or around) an AI-image label is a paragraph, not its caption.
@@ -255,6 +284,7 @@ class CleanerConfig:
     """All settings, one group per stage; `replace` takes flat keyword overrides."""
 
     load: LoadConfig = field(default_factory=LoadConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     text: TextConfig = field(default_factory=TextConfig)
     html: HtmlConfig = field(default_factory=HtmlConfig)
     detect: DetectConfig = field(default_factory=DetectConfig)

@@ -11,7 +11,6 @@ chrome in mojibake or with a zero-width space inside is still chrome.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +21,7 @@ from .detect import Detector, detect
 from .document import Document, Input
 from .errors import InputError
 from .extract import extract
+from .limits import check_time, limit, page_clock
 from .load import load
 from .normalise import normalise
 from .records import to_record
@@ -47,7 +47,7 @@ class Context:
 
 
 Stage = Callable[[Document, Context], Document]
-STAGES: tuple[Stage, ...] = (load, extract, repair, detect, apply_rules, apply_site_rules, normalise)
+STAGES: tuple[Stage, ...] = (load, limit, extract, repair, detect, apply_rules, apply_site_rules, normalise)
 
 
 class Cleaner:
@@ -96,9 +96,12 @@ class Cleaner:
         if kind not in ("auto", "html", "text"):
             raise ValueError(f"kind must be 'auto', 'html' or 'text', not {kind!r}")
         doc = Document(Input(data, url, headers, name or url or "<input>", kind))
-        for stage in STAGES:
-            doc = stage(doc, self.context)
-        return build_result(doc, self.context)
+        limits = self.config.limits
+        with page_clock(doc.input.name, limits.timeout, self.config.rules.pattern_page_budget):
+            for stage in STAGES:
+                doc = stage(doc, self.context)
+                check_time()
+            return build_result(doc, self.context)
 
     def clean_record(self, item: Any) -> CleanResult:
         """Like `clean`, but any failure becomes an error result instead of an exception.
@@ -123,33 +126,32 @@ class Cleaner:
         processes each load the packs and detector once; records are read a
         bounded number ahead, so memory stays flat however long the input.
         """
-        return self.map(Cleaner.clean_record, records, jobs, chunk)
+        return self.map(Cleaner.clean_record, records, jobs, chunk, failed=_failed_record)
 
-    def map(self, work: Callable[[Cleaner, Any], T], items: Iterable[Any], jobs: int = 1, chunk: int = 32) -> Iterator[T]:
-        """``work(cleaner, item)`` for every item, in order, in ``jobs`` processes.
+    def map(
+        self,
+        work: Callable[[Cleaner, Any], T],
+        items: Iterable[Any],
+        jobs: int = 1,
+        chunk: int = 32,
+        failed: Callable[[Cleaner, Any, BaseException], T] | None = None,
+    ) -> Iterator[T]:
+        """``work(cleaner, item)`` for every item, in order, in ``jobs`` supervised processes.
 
         ``work`` must be a module-level function (it travels to the workers by
         name): whatever it returns comes back, so a worker can also serialise
-        its result and spare the parent that work.
+        its result and spare the parent that work.  A worker that dies or runs
+        past the page time limit (``timeout``) is replaced, and its item
+        becomes ``failed(cleaner, item, error)`` (`cleaner.workers`); without
+        ``failed`` the error is raised.  At most ``jobs * chunk`` items are read ahead.
         """
         if jobs <= 1:
             yield from (work(self, item) for item in items)
             return
-        from multiprocessing import get_context
+        from .workers import supervised
 
-        # At most this many items are read ahead of the one being returned:
-        # the pool's feeder thread waits on the semaphore, so memory stays flat.
-        in_flight = threading.BoundedSemaphore(jobs * chunk)
-
-        def feed() -> Iterator[tuple[Callable, Any]]:
-            for item in items:
-                in_flight.acquire()
-                yield work, item
-
-        with get_context("spawn").Pool(jobs, initializer=_worker_init, initargs=(self.config,)) as pool:
-            for result in pool.imap(_worker_apply, feed(), chunksize=max(1, chunk // 8)):
-                in_flight.release()
-                yield result
+        yield from supervised(self.config, work, items, jobs, failed or _raise,
+                              timeout=self.config.limits.timeout, ahead=jobs * chunk)
 
 
 def clean(data: str | bytes, *, url: str | None = None, **options: Any) -> CleanResult:
@@ -172,15 +174,11 @@ def shared_cleaner(config: CleanerConfig = _DEFAULT) -> Cleaner:
     return Cleaner(config)
 
 
-_WORKER: Cleaner | None = None
+def _failed_record(cleaner: Cleaner, item: Any, error: BaseException) -> CleanResult:
+    """The error result of a record whose worker died or ran out of time."""
+    record = to_record(item)
+    return error_result(error, record.data, record.url, record.source or None)
 
 
-def _worker_init(config: CleanerConfig) -> None:
-    global _WORKER
-    _WORKER = Cleaner(config)
-
-
-def _worker_apply(task: tuple[Callable[[Cleaner, Any], Any], Any]) -> Any:
-    assert _WORKER is not None, "worker used before its initializer ran"
-    work, item = task
-    return work(_WORKER, item)
+def _raise(cleaner: Cleaner, item: Any, error: BaseException) -> Any:
+    raise error

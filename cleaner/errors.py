@@ -5,7 +5,10 @@
     │   ├── EmptyInputError     nothing but whitespace
     │   ├── BinaryInputError    not text (an image, an archive, random bytes)
     │   ├── InputTooLargeError  over the size limit (``max_bytes``)
-    │   └── TooDeepError        HTML nested deeper than the parser reads
+    │   ├── TooDeepError        HTML nested deeper than the parser reads
+    │   ├── TooComplexError     more elements or attributes than the limits allow
+    │   └── PageTimeoutError    cleaning the page ran past its time limit (``timeout``)
+    ├── WorkerDiedError     the worker process cleaning a page ended (killed, out of memory)
     └── RulePackError       a rule pack is unusable (bad TOML, unknown action, bad regex)
         └── RuleTimeoutError    a rule's pattern ran past its time limit
 
@@ -37,6 +40,18 @@ class InputTooLargeError(InputError):
 
 class TooDeepError(InputError):
     """The HTML nests elements deeper than the parser can read."""
+
+
+class TooComplexError(InputError):
+    """The HTML has more elements or attributes than the structural limits allow."""
+
+
+class PageTimeoutError(InputError):
+    """Cleaning the page took longer than the time limit."""
+
+
+class WorkerDiedError(CleanerError):
+    """The worker process that held a page ended before answering."""
 
 
 class RulePackError(CleanerError, ValueError):

@@ -35,8 +35,9 @@ def extract(doc: Document, context: Context) -> Document:
     ``source``, ``input_kind``, ``blocks`` and, for HTML, ``title``, ``metadata`` and ``reason``.
 
     HTML pages are pruned by the rule packs and extracted by trafilatura
-    (`cleaner.html`); text pages are split into lines.  The caller's url is
-    recorded in the metadata where the page declares none.
+    (`cleaner.html`); text pages are split into lines.  The caller's url (the
+    crawl's: a JSON Lines url, a WARC-Target-URI) is the metadata's ``url``;
+    without one, the page's own ``og:url``, else its canonical link.
     """
     assert doc.loaded is not None, "extract runs after load"
     if doc.loaded.kind == "html":
@@ -46,8 +47,10 @@ def extract(doc: Document, context: Context) -> Document:
     else:
         doc.source, doc.input_kind = doc.loaded.text, "text"
         doc.blocks = text_blocks(doc.loaded.text, context.config.text)
-    if doc.input.url and "url" not in doc.metadata:
+    if doc.input.url:
         doc.metadata["url"] = doc.input.url
+    elif "url" not in doc.metadata and "canonical" in doc.metadata:
+        doc.metadata["url"] = doc.metadata["canonical"]
     return doc
 
 

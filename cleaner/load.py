@@ -1,9 +1,11 @@
 """Stage 1, load: bytes or str in, decoded text and its kind (html or text) out.
 
 Encoding, in order of trust: a byte-order mark, the caller's HTTP
-``Content-Type`` header, a ``<meta charset>`` / ``http-equiv`` declaration,
-strict UTF-8, then statistical detection (charset-normalizer, already a
-dependency of trafilatura), and where no single encoding fits, line by line.  Which one decided is recorded for provenance.
+``Content-Type`` header, a ``<meta charset>`` / ``http-equiv`` declaration
+(each only when the bytes bear it out), strict UTF-8, UTF-8 with stray bytes
+decoded run by run in the page's other encoding, then statistical detection
+(charset-normalizer, already a dependency of trafilatura), and where no
+single encoding fits, line by line.  Which one decided is recorded for provenance.
 """
 
 from __future__ import annotations
@@ -88,7 +90,8 @@ def decode(
     else:
         raise InputError(f"{name}: expected str or bytes, got {type(data).__name__}")
     if max_bytes and len(raw) > max_bytes:
-        raise InputTooLargeError(f"{name}: input is {len(raw):,} bytes, over the limit of {max_bytes:,} (max_bytes)")
+        size = getattr(data, "size", len(raw))  # a reader's `Cut` page: only its head was read
+        raise InputTooLargeError(f"{name}: input is {size:,} bytes, over the limit of {max_bytes:,} (max_bytes)")
     digest = hashlib.sha256(raw).hexdigest()
     if isinstance(data, str):
         text, encoding, source = data, None, "str"
@@ -158,31 +161,121 @@ def document_start(text: str) -> int:
 
 
 def _decode(raw: bytes, headers: Mapping[str, str] | None, name: str) -> tuple[str, str, str]:
+    """The text of ``raw`` and how it was decided, trusting each clue only as far as the bytes agree.
+
+    A byte-order mark; then a declared charset the bytes bear out (`_fits`);
+    then strict UTF-8; then UTF-8 with its stray bytes decoded run by run in
+    the page's other encoding (a UTF-8 page with one cp1252 byte, or a page
+    glued from UTF-8 and cp1251 parts); only then a statistical guess, which
+    on short or mixed input is often wrong (UTF-16 CJK out of Latin bytes).
+    """
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             return _strict(raw, encoding, name), encoding, "bom"
     if raw.startswith(_BINARY_MAGIC):
         raise BinaryInputError(f"{name}: binary data ({raw[:4]!r}...), not a page")
+    utf8 = _utf8(raw)
     for encoding, source in _declared(raw, headers):
+        if not _fits(raw, encoding, utf8):
+            continue  # a wrong declaration is common; fall through to the next clue
         try:
             return raw.decode(encoding), _canonical(encoding), source
         except (LookupError, UnicodeDecodeError):
-            continue  # a wrong declaration is common; fall through to the next clue
-    try:
-        return raw.decode("utf-8"), "utf-8", "utf-8"
-    except UnicodeDecodeError:
-        pass
+            continue
+    if utf8 is not None:
+        return utf8, "utf-8", "utf-8"
     if b"\x00" in raw[:_SNIFF]:
         raise BinaryInputError(f"{name}: binary data (NUL bytes), not a page")
+    if repaired := _repair_utf8(raw) or _per_line(raw):
+        return repaired
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
-    if best is not None:
+    if best is not None and not _wide(best.encoding):
         return str(best), _canonical(best.encoding), "detected"
     # No one encoding fits: pages glued from parts in different encodings, or
     # UTF-8 with a few broken bytes.  Each line is decoded on its own.
     log.info("%s: no single encoding fits the bytes; decoded line by line", name)
     return "\n".join(_decode_line(line) for line in raw.split(b"\n")), "mixed", "per-line"
+
+
+def _utf8(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _wide(encoding: str) -> bool:
+    """UTF-16 or UTF-32: never right for bytes without NULs (and never without a BOM here)."""
+    return _canonical(encoding).startswith(("utf-16", "utf-32", "utf_16", "utf_32"))
+
+
+def _fits(raw: bytes, encoding: str, utf8: str | None) -> bool:
+    """Whether the bytes bear out a declared encoding.
+
+    UTF-16 and UTF-32 declared without a byte-order mark are not (HTML reads
+    such a ``<meta>`` as UTF-8: ASCII markup decoded as UTF-16 is CJK
+    garbage); nor is a single-byte encoding when the bytes are valid UTF-8
+    with characters beyond ASCII (a template's stale declaration: decoded as
+    declared, every letter would be mojibake).
+    """
+    if _wide(encoding):
+        return False
+    if utf8 is not None and not utf8.isascii():
+        try:
+            return codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            return False
+    return True
+
+
+_STRAY = regex.compile(r"[\udc80-\udcff]+")
+_VALID_WIDE = regex.compile(r"[^\x00-\x7f\udc80-\udcff]")
+# UTF-8 wins over a guess when at least this share of the non-ASCII text is
+# valid UTF-8 characters: a legacy page makes a valid multibyte pair only by
+# accident, a UTF-8 page with stray bytes makes them on every accented letter.
+_UTF8_MIN_SHARE = 0.2
+
+
+def _repair_utf8(raw: bytes) -> tuple[str, str, str] | None:
+    """UTF-8 with its stray bytes decoded run by run in the page's other encoding, when UTF-8 is the page's own.
+
+    The stray runs together name the other encoding (charset-normalizer on
+    them alone, cp1252 when they are too few to tell): a UTF-8 page with one
+    Latin-1 byte keeps its letter, a page with a cp1251 part keeps its Cyrillic.
+    """
+    text = raw.decode("utf-8", "surrogateescape")  # stray bytes become U+DC80..U+DCFF, one pass
+    runs = [m.group().encode("utf-8", "surrogateescape") for m in _STRAY.finditer(text)]
+    stray = sum(map(len, runs))
+    valid = len(_VALID_WIDE.findall(text))
+    if not valid or valid < _UTF8_MIN_SHARE * (valid + stray):
+        return None
+    other = _other_encoding(b" ".join(runs))
+    repaired = _STRAY.sub(lambda m: m.group().encode("utf-8", "surrogateescape").decode(other, "replace"), text)
+    return repaired, f"utf-8+{other}", "utf-8-repaired"
+
+
+def _per_line(raw: bytes) -> tuple[str, str, str] | None:
+    """A page glued from UTF-8 lines and lines in one other encoding: each line in its own, when both are there."""
+    lines = raw.split(b"\n")
+    decoded = [_utf8(line) for line in lines]
+    if not any(text is not None and not text.isascii() for text in decoded):
+        return None  # no UTF-8 part: a legacy page, for the guess
+    other = _other_encoding(b"\n".join(line for line, text in zip(lines, decoded) if text is None))
+    text = "\n".join(text if text is not None else line.decode(other, "replace") for line, text in zip(lines, decoded))
+    return text, f"utf-8+{other}", "per-line"
+
+
+def _other_encoding(sample: bytes) -> str:
+    """The legacy encoding of a page's non-UTF-8 bytes: charset-normalizer's guess, cp1252 when they are too few."""
+    if len(sample) >= 16:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(sample).best()
+        if best is not None and not _wide(best.encoding) and _canonical(best.encoding) != "utf-8":
+            return _canonical(best.encoding)
+    return "cp1252"
 
 
 def _decode_line(line: bytes) -> str:

@@ -95,8 +95,12 @@ def render_report(items: Iterable[tuple[str, CleanResult]]) -> str:
 
 
 def write_report(path: str | Path, items: Iterable[tuple[str, CleanResult]]) -> None:
-    """`render_report` into a UTF-8 file."""
-    Path(path).write_text(render_report(items), encoding="utf-8", newline="\n")
+    """`render_report` into a UTF-8 file, which replaces ``path`` only once it is whole."""
+    from .outputs import atomic_file
+
+    page = render_report(items)
+    with atomic_file(path) as out:
+        out.write(page)
 
 
 # -- parts of the page ------------------------------------------------------

@@ -27,3 +27,23 @@ def cleaner():
     from cleaner import Cleaner
 
     return Cleaner()
+
+
+SLOW_PACK = ('[pack]\nid = "slow"\nversion = "1.0.0"\n[[rules]]\nid = "slow"\ncategory = "share"\n'
+             "action = \"drop_block\"\npatterns = {en = ['(a|aa)+b']}\n")
+
+
+def slow_block(seconds: float) -> str:
+    """A run of letters on which SLOW_PACK's ``(a|aa)+b`` backtracks for about ``seconds`` here and now."""
+    import time
+
+    import regex
+
+    pattern = regex.compile("(a|aa)+b")
+    n = 16
+    while True:
+        began = time.perf_counter()
+        pattern.fullmatch("a" * n)
+        if time.perf_counter() - began > seconds or n > 60:
+            return "a" * n
+        n += 1

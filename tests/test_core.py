@@ -13,6 +13,7 @@ def test_public_names_are_exactly_these():
         "SCHEMA", "Backend", "BinaryInputError", "CleanResult", "Cleaner", "CleanerConfig", "CleanerError", "EmptyInputError",
         "InputError", "InputTooLargeError", "Removal", "Run", "RulePack", "RulePackError", "RuleTimeoutError", "Segment", "TooDeepError", "clean",
         "detect_language", "error_result", "language_runs", "learn_sites", "load_pack",
+        "PageTimeoutError", "TooComplexError", "WorkerDiedError",  # issue 11: limits and supervised workers
     ])
     assert all(hasattr(cleaner, name) for name in cleaner.__all__)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from cleaner import Cleaner
 from cleaner.config import CleanerConfig
 from cleaner.document import Layout
@@ -36,7 +38,25 @@ def test_page_metadata_reads_declared_tags_and_falls_back_to_the_markup():
     )
     assert page_metadata(tree) == {
         "title": "Tab", "author": "Anna Lee", "date": "2025-03-04", "published": "2025-03-04T10:00:00",
-        "url": "https://example.org/a"}
+        "canonical": "https://example.org/a"}
+
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "/relative/page", "mailto:a@b.org", ""])
+def test_only_a_web_address_is_taken_for_the_canonical_link(href):
+    tree = _parse(f"<html><head><link rel='canonical' href='{href}'></head><body><p>x</p></body></html>")
+    assert "canonical" not in page_metadata(tree)
+
+
+def test_the_crawls_url_stays_url_and_the_canonical_link_is_kept_beside_it(cleaner):
+    page = ("<html><head><link rel='canonical' href='https://example.org/canonical'>"
+            "<meta property='og:url' content='https://example.org/og'></head><body><h1>Council approves budget</h1>"
+            + "<p>The council approved the budget on Tuesday after a long debate about schools and roads.</p>" * 4
+            + "</body></html>")
+    crawled = cleaner.clean(page, "https://example.org/crawled?utm=1")
+    assert (crawled.metadata["url"], crawled.metadata["canonical"]) == (
+        "https://example.org/crawled?utm=1", "https://example.org/canonical")
+    assert cleaner.clean(page).metadata["url"] == "https://example.org/og"  # no crawl url: the page's own
 
 
 def test_a_user_markup_rule_prunes_boxes_by_its_own_markers(tmp_path):

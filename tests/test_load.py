@@ -79,3 +79,36 @@ def test_an_input_over_the_size_limit_is_refused_before_any_work():
 
     with pytest.raises(InputTooLargeError, match=r"^big\.html: input is 2,000,001 bytes, over the limit of 2,000,000"):
         decode(b"<p>" + b"x" * 1_999_998, name="big.html", config=LoadConfig(max_bytes=2_000_000))
+
+
+FRENCH = "Le café est très bon, à la française : un article sur les cafés de Paris et leurs habitués."
+
+
+def test_a_utf8_page_with_one_stray_byte_keeps_its_letters():
+    raw = f"<html><body><h1>Café</h1><p>{FRENCH}</p></body></html>".encode().replace("très".encode(), b"tr\xe8s")
+    loaded = decode(raw)
+    assert FRENCH in loaded.text  # not UTF-16 CJK, not a replacement character
+    assert (loaded.encoding, loaded.encoding_source) == ("utf-8+cp1252", "utf-8-repaired")
+
+
+@pytest.mark.parametrize("where", ["meta", "header"])
+def test_a_lying_utf16_declaration_is_checked_against_the_bytes(where):
+    meta = '<meta charset="utf-16">' if where == "meta" else ""
+    headers = {"Content-Type": "text/html; charset=utf-16"} if where == "header" else None
+    loaded = decode(f"<html><head>{meta}</head><body><p>{FRENCH}</p></body></html>".encode(), headers=headers)
+    assert FRENCH in loaded.text
+    assert (loaded.encoding, loaded.encoding_source) == ("utf-8", "utf-8")
+
+
+def test_a_stale_single_byte_declaration_loses_to_valid_utf8():
+    html = f'<html><head><meta charset="windows-1251"></head><body><p>{RUSSIAN}</p></body></html>'
+    loaded = decode(html.encode("utf-8"))
+    assert RUSSIAN in loaded.text
+    assert loaded.encoding_source == "utf-8"
+
+
+def test_a_page_glued_from_utf8_and_cp1251_is_decoded_line_by_line():
+    raw = f"<html><body><p>{FRENCH}</p>\n<p>".encode() + RUSSIAN.encode("cp1251") + b"</p></body></html>"
+    loaded = decode(raw)
+    assert FRENCH in loaded.text and RUSSIAN in loaded.text
+    assert (loaded.encoding, loaded.encoding_source) == ("utf-8+cp1251", "per-line")

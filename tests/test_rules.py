@@ -53,6 +53,8 @@ def test_rule_ids_are_qualified_by_pack():
         ('[[rules]]\nid = "x"\ncategory = "share"\naction = "strip"\nphrasez = {en = ["Share"]}\n',
          r"site\.toml: rule 'x': unknown key\(s\) phrasez"),
         ('[[rules]]\nid = "x"\ncategory = "share"\naction = "strip"\n', r"site\.toml: rule 'x': needs phrases or patterns"),
+        ("n = " + "[" * 100_000 + "]" * 100_000 + "\n", r"site\.toml: not a valid TOML rule pack: nested too deeply"),
+        ("n = " + "1" * 5000 + "\n", r"site\.toml: not a valid TOML rule pack: Exceeds the limit"),
     ],
 )
 def test_a_bad_pack_is_refused_naming_file_rule_and_problem(tmp_path, body, message):
@@ -218,3 +220,28 @@ def test_a_page_with_a_search_box_and_one_short_paragraph_is_no_login_wall():
     html = ("<html><body><form><input type='search' name='q'></form>"
             "<p>The library is closed on Monday for repairs.</p></body></html>")
     assert clean(html).text == "The library is closed on Monday for repairs."
+
+
+def test_a_phrase_table_finds_what_the_compiled_alternation_finds(cleaner):
+    # Past phrase_regex_max phrases are looked up in a table, not compiled:
+    # with the shipped packs forced into the table, every fixture page comes out the same.
+    from conftest import FIXTURES
+
+    table = Cleaner(phrase_regex_max=0)
+    assert type(table.rules.phrases.forward).__name__ == "PhraseTable"
+    pages = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".html", ".txt") and ".expected" not in p.name)
+    assert pages
+    for page in pages:
+        ours, theirs = cleaner.clean(page.read_bytes()), table.clean(page.read_bytes())
+        assert (ours.text, ours.removed) == (theirs.text, theirs.removed), page.name
+
+
+def test_a_hundred_thousand_phrases_load_without_compiling_them(tmp_path):
+    phrases = ", ".join(f'"phrase {i} to drop"' for i in range(100_000))
+    path = tmp_path / "big.toml"
+    path.write_text(PACK_HEAD + f'[[rules]]\nid = "many"\ncategory = "share"\naction = "drop_block"\n'
+                    f"phrases = {{en = [{phrases}]}}\n", encoding="utf-8")
+    cleaner = Cleaner(rules=[path])
+    result = cleaner.clean("Title\n\nThe article stays whole here.\n\nPhrase 99999 to drop\n\nPHRASE  41 TO DROP")
+    assert result.text == "The article stays whole here."
+    assert [r.text for r in result.removed] == ["Phrase 99999 to drop", "PHRASE  41 TO DROP"]

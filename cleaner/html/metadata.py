@@ -8,7 +8,7 @@ htmldate (installed with trafilatura) where the page declares no date.
 >>> page_metadata(_parse(
 ...     "<html><head><title>Budget passed | Daily</title><meta property='og:title' content=' Budget  passed '>"
 ...     "<link rel='canonical' href='https://example.org/a'></head><body><h1>Budget passed</h1><p>x</p></body></html>"))
-{'title': 'Budget passed', 'url': 'https://example.org/a'}
+{'title': 'Budget passed', 'canonical': 'https://example.org/a'}
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ _ISO = regex.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})([.,]\d{1,6})?\d*)?\s*(Z|[+-]\d{2}:?\d{2})?)?")
 _URLISH = regex.compile(r"^(?:https?:|www\.|/)")
 _BYLINE_MAX_CHARS = 120  # a byline is a name or a few; longer is a paragraph that mentions the author
+_WEB_ADDRESS = regex.compile(r"https?://[^\s/?#]+", regex.I)
 
 
 def page_metadata(tree: etree._Element, url: str | None = None,
@@ -64,8 +65,13 @@ def page_metadata(tree: etree._Element, url: str | None = None,
     for field, keys in _META_FIELDS.items():
         if value := next((declared[k] for k in keys if k in declared and not _skip(field, declared[k])), ""):
             found[field] = value
-    if canonical:
-        found["url"] = canonical
+    # The page's own address for itself goes under its own key, and only a
+    # web address: the crawl's url is the record's (`cleaner.extract`), and a
+    # `javascript:` or relative href is no address.
+    if canonical and _WEB_ADDRESS.match(canonical):
+        found["canonical"] = canonical
+    if "url" in found and not _WEB_ADDRESS.match(found["url"]):
+        del found["url"]
     for field in ("author", "published", "modified"):
         if field in ld and (field != "author" or "author" not in found or _URLISH.match(found["author"])):
             found[field] = ld[field]
@@ -79,7 +85,8 @@ def page_metadata(tree: etree._Element, url: str | None = None,
     # The site's names, and the author's: a blog's tab reads "Post title | Author Name".
     sites = [s for s in (found.get("site"), ld.get("publisher"), declared.get("twitter:site"), found.get("author"))
              if s]
-    if title := choose_title(titles, shown_headings, sites, found.get("url") or url or "", page_title):
+    if title := choose_title(titles, shown_headings, sites, url or found.get("url") or found.get("canonical") or "",
+                              page_title):
         found["title"] = title
     if shown is not None:
         declared_titles = {" ".join(t.split()).casefold() for t in titles + [page_title] if t}
@@ -92,7 +99,7 @@ def page_metadata(tree: etree._Element, url: str | None = None,
         found["lang"] = declared_lang
     _dates(found, tree)
     return {key: found[key] for key in ("title", "author", "date", "published", "modified", "site", "url",
-                                        "description", "lang") if found.get(key)}
+                                        "canonical", "description", "lang") if found.get(key)}
 
 
 def headings(tree: etree._Element) -> list[str]:

@@ -16,6 +16,7 @@ hold no article.  Enable it in the project's ``settings.py``::
     CLEANER_SITE_PACKS = "site-packs/"  # packs learned earlier (`clean learn crawl.jsonl --out site-packs/`)
     CLEANER_DROP_EMPTY = True         # drop items whose article comes out empty
     CLEANER_DROP_FAILED = True        # False: keep them, the error result in CLEANER_OUTPUT_FIELD
+    CLEANER_TIMEOUT = 60              # seconds per page; past it the item fails (0: no limit)
 
 and in the spider::
 
@@ -36,9 +37,14 @@ count them apart (``item_dropped_reasons_count/EmptyArticle`` and so on):
   ``CLEANER_DROP_EMPTY`` is true.
 
 Items may be dicts, `scrapy.Item` subclasses (declare the output field, and
-the text field if set) or anything else `itemadapter` knows.  Cleaning runs in
-the reactor thread, one page at a time, with one `Cleaner` (packs and language
-models loaded once) per pipeline.
+the text field if set) or anything else `itemadapter` knows.  In a crawl,
+cleaning runs off the reactor thread (Twisted's thread pool, `deferToThread`),
+so a heavy page never freezes downloads, with one `Cleaner` (packs and language
+models loaded once, shared by the threads) per pipeline.  A page past
+``CLEANER_TIMEOUT`` fails with `CleaningFailed` (`PageTimeoutError`): the
+cleaner stops itself between stages, and the item's Deferred is timed out
+shortly after in any case.  The stat ``cleaner/pages_in_thread_pool`` counts
+the pages cleaned off the reactor thread.
 """
 
 from __future__ import annotations
@@ -56,8 +62,9 @@ except ImportError as exc:  # pragma: no cover - only without the extra
         "install the scrapy extra: pip install 'cleaner[scrapy]'"
     ) from exc
 
+from ..config import LimitsConfig
 from ..core import Cleaner, error_result
-from ..errors import CleanerError, InputError
+from ..errors import CleanerError, InputError, PageTimeoutError
 from ..records import Fields, headers_of, page_field, to_record
 from ..result import CleanResult
 
@@ -95,6 +102,8 @@ class CleanerPipeline:
         drop_empty: bool = True,
         drop_failed: bool = True,
         cleaner: Cleaner | None = None,
+        timeout: float | None = LimitsConfig.timeout,
+        crawler: Any = None,
     ) -> None:
         self.input_field = input_field
         self.url_field = url_field
@@ -108,7 +117,11 @@ class CleanerPipeline:
         # Built here, once: a bad rule pack stops the crawl before it starts,
         # with the pack's file, rule and problem in the message.
         self.cleaner = cleaner if cleaner is not None else Cleaner(rules=list(rules), languages=languages,
-                                                                   site_packs=site_packs)
+                                                                   site_packs=site_packs, timeout=timeout or None)
+        self.timeout = timeout or None
+        # A crawl (`from_crawler`) cleans in Twisted's thread pool; called directly, in the caller's thread.
+        self.crawler = crawler
+        self.threaded = crawler is not None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanerPipeline:
@@ -125,11 +138,47 @@ class CleanerPipeline:
             site_packs=settings.get("CLEANER_SITE_PACKS") or None,
             drop_empty=settings.getbool("CLEANER_DROP_EMPTY", True),
             drop_failed=settings.getbool("CLEANER_DROP_FAILED", True),
+            timeout=settings.getfloat("CLEANER_TIMEOUT", LimitsConfig.timeout or 0) or None,
+            crawler=crawler,
         )
 
     # `spider` has a default so that Scrapy 2.14+ calls this without it (no
     # deprecation warning) while older versions still pass it.
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        """The item with its result; in a crawl, a coroutine that gets it from the thread pool."""
+        if not self.threaded:
+            return self.clean_item(item)
+        return self._clean_off_reactor(item)
+
+    async def _clean_off_reactor(self, item: Any) -> Any:
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor, threads
+
+        deferred = threads.deferToThread(self._clean_in_pool, item)
+        if self.timeout:
+            # The cleaner stops itself between stages; this is for a page stuck inside one.
+            deferred.addTimeout(self.timeout + _GRACE, reactor, onTimeoutCancel=lambda *_: self._late(item))
+        return await maybe_deferred_to_future(deferred)
+
+    def _clean_in_pool(self, item: Any) -> Any:
+        from twisted.internet import reactor
+        from twisted.python.threadable import isInIOThread
+
+        if not isInIOThread():  # counted in the reactor thread, where the stats live
+            reactor.callFromThread(self.crawler.stats.inc_value, "cleaner/pages_in_thread_pool")
+        return self.clean_item(item)
+
+    def _late(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        label = str(adapter.get(self.url_field) or "item without a url")
+        exc = PageTimeoutError(f"{label}: cleaning took longer than the time limit of {self.timeout:g}s (timeout)")
+        if self.drop_failed:
+            raise CleaningFailed(str(exc)) from exc
+        self._store(adapter, error_result(exc, None, adapter.get(self.url_field) or None))
+        return item
+
+    def clean_item(self, item: Any) -> Any:
+        """Clean the item's page in this thread: the item with its result, or a `DropItem` subclass raised."""
         adapter = ItemAdapter(item)
         url = adapter.get(self.url_field)
         label = str(url) if url else "item without a url"
@@ -170,6 +219,10 @@ class CleanerPipeline:
                     f"{type(adapter.item).__name__} has no field {field!r} for the cleaner's output; "
                     f"declare {field} = scrapy.Field() or change the CLEANER_ setting"
                 ) from exc
+
+
+# A page still cleaning this long after its limit is stuck inside a stage: its item fails.
+_GRACE = 5.0
 
 
 def _one_line(message: str) -> str:

@@ -13,11 +13,13 @@ Phrases never match inside a word of the same script: ``Share`` is no phrase in
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
+from typing import Any
 
 import regex
 
@@ -25,8 +27,10 @@ from ..config import RulesConfig
 from ..detect import script_of
 from ..document import Block, Removal, is_separator
 from ..errors import RuleTimeoutError
+from ..limits import pattern_budget, raise_budget, spend_pattern_time
 from .actions import Action
 from .pack import PATTERN_FLAGS, Rule, RulePack
+from .table import PhraseTable
 
 # What may stand between glued phrases and around them: spaces, punctuation, bullets.
 SEPARATORS = regex.compile(r"[\s\p{P}\p{S}\p{Cf}]*", regex.V1)  # Cf: zero-width and soft hyphen
@@ -134,11 +138,16 @@ class PhraseMatcher:
         self.empty = not keys
         self.gate, self.max_chars = config.gate, config.whole_block_max_chars
         self.window = 2 * config.gate  # what the gates read of a text's start or end
-        alternation = "|".join(_phrase_regex(k) for k in keys)
-        self.forward = regex.compile(alternation, PATTERN_FLAGS) if keys else None
         self.heads = Gate((k[:self.gate] for k in keys), self.gate, config.gate_memo)
         self.tails = Gate((k[::-1][:self.gate] for k in keys), self.gate, config.gate_memo, from_end=True)
-        self.backward = regex.compile(alternation, PATTERN_FLAGS | regex.REVERSE) if keys else None
+        self.forward: Any
+        self.backward: Any
+        if len(keys) > config.phrase_regex_max:  # compiling would take minutes: a table answers the same
+            self.forward, self.backward = PhraseTable(keys, reverse=False), PhraseTable(keys, reverse=True)
+        else:
+            alternation = "|".join(_phrase_regex(k) for k in keys)
+            self.forward = regex.compile(alternation, PATTERN_FLAGS) if keys else None
+            self.backward = regex.compile(alternation, PATTERN_FLAGS | regex.REVERSE) if keys else None
 
     def match_phrase(self, text: str) -> tuple[Rule, str] | None:
         """The (rule, lang) of the one phrase that ``text`` is, punctuation aside."""
@@ -254,16 +263,29 @@ class PatternGroup:
         if self.combined is not None and not self.combined.fullmatch(text):
             return None
         for lang, pattern in self.members:
-            try:
-                matched = pattern.fullmatch(text, timeout=self.timeout) if self.timeout else pattern.fullmatch(text)
-            except TimeoutError:
-                raise RuleTimeoutError(
-                    f"rule {self.rule.name}: pattern {pattern.pattern!r} ran past {self.timeout}s "
-                    f"on the block at {at}; make it linear (no nested quantifiers)"
-                ) from None
+            if not self.timeout:
+                matched = pattern.fullmatch(text)
+            else:
+                matched = self._timed(pattern, text, at)
             if matched:
                 return lang
         return None
+
+    def _timed(self, pattern: regex.Pattern, text: str, at: int) -> Any:
+        """A user pattern under its block limit and the page's budget (`cleaner.limits`)."""
+        budget, which = pattern_budget(self.timeout)
+        began = time.perf_counter()
+        try:
+            return pattern.fullmatch(text, timeout=budget)
+        except TimeoutError:
+            if which != "block":
+                raise_budget(which)
+            raise RuleTimeoutError(
+                f"rule {self.rule.name}: pattern {pattern.pattern!r} ran past {self.timeout}s "
+                f"on the block at {at}; make it linear (no nested quantifiers)"
+            ) from None
+        finally:
+            spend_pattern_time(time.perf_counter() - began)
 
 
 class PatternMatcher:

@@ -124,6 +124,10 @@ def parse_pack(raw: bytes, source: str) -> RulePack:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RulePackError(f"{source}: not a valid TOML rule pack: {exc}") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise RulePackError(f"{source}: not a valid TOML rule pack: nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits, past Python's conversion limit
+        raise RulePackError(f"{source}: not a valid TOML rule pack: {str(exc).splitlines()[0]}") from None
     head = data.get("pack")
     if not isinstance(head, dict):
         raise RulePackError(f"{source}: missing [pack] table with id and version")

@@ -34,7 +34,7 @@ from cleaner.integrations.scrapy import (  # noqa: E402
     EmptyArticle,
     NoPageField,
 )
-from conftest import FIXTURES, ROOT, load_expected  # noqa: E402
+from conftest import FIXTURES, ROOT, SLOW_PACK, load_expected, slow_block  # noqa: E402
 
 HTML = FIXTURES / "html"
 PIPELINE = "cleaner.integrations.scrapy.CleanerPipeline"
@@ -166,6 +166,11 @@ def crawl(site, tmp_path_factory):
 # -- the crawl ---------------------------------------------------------------
 
 
+def test_crawl_cleans_every_page_off_the_reactor_thread(crawl):
+    _, stats, _ = crawl
+    assert stats["cleaner/pages_in_thread_pool"] == 5  # three articles, the chrome page, the picture
+
+
 def test_crawl_keeps_the_three_articles_cleaned(crawl):
     items, stats, log = crawl
     assert sorted(items) == sorted(ARTICLES), log[-3000:]
@@ -180,7 +185,8 @@ def test_crawl_keeps_the_three_articles_cleaned(crawl):
         missing = [p for p in expected["text"].split("\n\n") if p not in kept]
         assert missing == [], name
         assert items[name]["article_text"] == cleaned["text"]
-        assert cleaned["metadata"]["url"] == expected["url"]  # the page's canonical link wins over the crawl URL
+        assert cleaned["metadata"]["url"] == items[name]["url"]  # the crawl's own address stays
+        assert cleaned["metadata"]["canonical"] == expected["url"]  # the page's canonical link beside it
 
 
 def test_crawl_passes_the_response_charset_and_leaves_undeclared_bytes_to_detection(crawl):
@@ -300,6 +306,14 @@ def test_failed_and_empty_items_are_kept_when_told(cleaner):
     assert "error" not in empty["cleaned"]
 
 
+def test_a_page_past_the_time_limit_fails_under_its_reason(tmp_path):
+    (tmp_path / "slow.toml").write_text(SLOW_PACK, encoding="utf-8")
+    pipeline = CleanerPipeline(rules=[str(tmp_path / "slow.toml")], timeout=1)
+    page = "Title\n\n" + "\n\n".join([slow_block(0.05)] * 400)  # a minute of matching without the limit
+    with pytest.raises(CleaningFailed, match=rf"^{URL}: cleaning took longer than the time limit of 1s"):
+        pipeline.process_item({"url": URL, "text": page})
+
+
 def test_settings_are_read_from_the_crawler():
     configured = crawler({
         "CLEANER_INPUT_FIELD": "body",
@@ -315,8 +329,9 @@ def test_settings_are_read_from_the_crawler():
         "body", "link", "clean", "article")
     assert (pipeline.drop_empty, pipeline.drop_failed) == (False, False)
     assert pipeline.cleaner.config.detect.languages == ("en", "ru")
-    out = pipeline.process_item({"link": URL, "body": "Headline\n\nThe article."})
+    out = pipeline.clean_item({"link": URL, "body": "Headline\n\nThe article."})
     assert out["clean"]["metadata"]["url"] == URL and out["article"] == "The article."
+    assert pipeline.timeout == 60
 
 
 def test_defaults_from_an_empty_crawler_settings():

@@ -1,0 +1,227 @@
+"""Worker processes under supervision: a batch never hangs and never loses a record.
+
+`supervised` runs ``work(cleaner, item)`` for every item in ``jobs`` spawned
+processes and yields the answers in input order.  The parent hands each
+worker one item at a time and waits on the workers' pipes *and* their process
+sentinels, so it learns at once when a worker dies (SIGKILL, the kernel's
+out-of-memory killer, a crash in C code) or holds an item past the time
+limit.  Such a worker is killed if need be and replaced; the item it held
+becomes ``failed(cleaner, item, error)`` in its place, and the batch goes on.
+
+``multiprocessing.Pool`` cannot do this: ``imap`` never learns that a worker
+died, and it has no per-item time limit.  ``concurrent.futures`` reports a
+broken pool but then fails every pending item, not just the lost one.
+
+Workers ignore SIGINT: Ctrl-C reaches the parent (and the whole process
+group), the parent stops reading, and the workers are ended in its
+``finally`` within a bounded wait.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+from .config import CleanerConfig
+from .errors import CleanerError, PageTimeoutError, WorkerDiedError
+
+__all__ = ["supervised"]
+
+T = TypeVar("T")
+Work = Callable[[Any, Any], T]
+Failed = Callable[[Any, Any, BaseException], T]
+
+# A worker whose cooperative deadline (checked between stages) did not stop
+# it is killed this long after the limit: time for it to answer on its own,
+# which spares a respawn (a second or two of loading packs and models).
+KILL_GRACE = 1.0
+# How long a worker may take to load its packs and models and say it is ready.
+START_LIMIT = 120.0
+# Workers that die while loading, one after the other, before the batch is given up.
+START_TRIES = 3
+# How long ending a worker may take before it is killed outright.
+STOP_WAIT = 2.0
+_READY = "ready"
+_WARM_UP = ("<html><head><title>Warm-up</title></head><body><h1>Warm-up page</h1>"
+            "<p>A paragraph long enough for the language model to be asked about it.</p></body></html>")
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    ready: bool = False
+    started: float = field(default_factory=time.monotonic)
+    task: tuple[int, Any] | None = None  # (index, item) being worked on
+    since: float = 0.0  # when the task was handed over
+
+
+def supervised(
+    config: CleanerConfig,
+    work: Work,
+    items: Iterable[Any],
+    jobs: int,
+    failed: Failed,
+    *,
+    timeout: float | None = None,
+    ahead: int = 64,
+) -> Iterator[T]:
+    """``work(cleaner, item)`` for each item, in order, in ``jobs`` supervised processes.
+
+    ``failed(cleaner, item, error)`` makes the answer for an item whose worker
+    died (`WorkerDiedError`) or ran past ``timeout`` seconds (`PageTimeoutError`);
+    it runs in this process, with a `Cleaner` of ``config`` built when first needed.
+    At most ``ahead`` items are read beyond the one next to be yielded, so memory
+    stays flat however long the input.
+    """
+    context = get_context("spawn")
+    workers: list[_Worker] = []
+    local: list[Any] = []  # the parent's own Cleaner, only for `failed`
+
+    def spawn() -> _Worker:
+        parent, child = context.Pipe()
+        process = context.Process(target=_serve, args=(child, config, work), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def fail(task: tuple[int, Any], error: BaseException) -> T:
+        if not local:
+            from .core import Cleaner
+
+            local.append(Cleaner(config))
+        return failed(local[0], task[1], error)
+
+    source = enumerate(items)
+    done: dict[int, T] = {}
+    read = emitted = failed_starts = 0
+    exhausted = False
+    try:
+        workers.extend(spawn() for _ in range(max(1, jobs)))
+        while True:
+            while emitted in done:
+                yield done.pop(emitted)
+                emitted += 1
+            for worker in workers:
+                if worker.ready and worker.task is None and not exhausted and read - emitted < ahead:
+                    task = next(source, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    read += 1
+                    _hand(worker, task)
+            busy = [w for w in workers if w.task is not None]
+            if exhausted and not busy and not done:
+                return
+            if exhausted and not busy:
+                continue
+            now = time.monotonic()
+            deadlines = [w.since + timeout + KILL_GRACE for w in busy] if timeout else []
+            deadlines += [w.started + START_LIMIT for w in workers if not w.ready]
+            wait_for = max(0.0, min(deadlines) - now) if deadlines else None
+            ready = set(wait([w.conn for w in workers] + [w.process.sentinel for w in workers], wait_for))
+            for i, worker in enumerate(workers):
+                lost: BaseException | None = None
+                if worker.conn in ready:
+                    try:
+                        message = worker.conn.recv()
+                    except (EOFError, OSError):
+                        lost = _died(worker)
+                    else:
+                        if message == _READY:
+                            worker.ready, failed_starts = True, 0
+                        else:
+                            index, ok, value = message
+                            task, worker.task = worker.task, None
+                            assert task is not None and task[0] == index, "an answer for an item not handed over"
+                            done[index] = value if ok else fail(task, CleanerError(value))
+                            continue
+                if lost is None and worker.process.sentinel in ready and worker.conn not in ready:
+                    lost = _died(worker)
+                now = time.monotonic()
+                if lost is None and worker.task is not None and timeout and now > worker.since + timeout + KILL_GRACE:
+                    lost = PageTimeoutError(f"took longer than the time limit of {timeout:g}s (timeout); the worker was stopped")
+                if lost is None and not worker.ready and now > worker.started + START_LIMIT:
+                    lost = WorkerDiedError(f"a worker process did not start within {START_LIMIT:g}s")
+                if lost is not None:
+                    _stop(worker)
+                    if worker.task is not None:
+                        done[worker.task[0]] = fail(worker.task, lost)
+                    elif not worker.ready:
+                        # Killed while loading is replaced like any other; failing to load
+                        # again and again (a broken install) ends the batch instead of looping.
+                        failed_starts += 1
+                        if failed_starts >= START_TRIES:
+                            raise WorkerDiedError(f"worker processes failed to start {failed_starts} times: {lost}")
+                    workers[i] = spawn()
+    finally:
+        for worker in workers:
+            _stop(worker, polite=True)
+
+
+def _hand(worker: _Worker, task: tuple[int, Any]) -> None:
+    worker.task, worker.since = task, time.monotonic()
+    try:
+        worker.conn.send(task)
+    except (BrokenPipeError, OSError):
+        pass  # the worker is gone: its sentinel says so on the next wait
+
+
+def _died(worker: _Worker) -> WorkerDiedError:
+    worker.process.join(STOP_WAIT)
+    code = worker.process.exitcode
+    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+    return WorkerDiedError(f"the worker process cleaning it ended ({how}); the batch went on without it")
+
+
+def _stop(worker: _Worker, polite: bool = False) -> None:
+    """End a worker: ask (when it is idle and ``polite``), then terminate, then kill."""
+    process = worker.process
+    if polite and worker.ready and worker.task is None and process.is_alive():
+        try:
+            worker.conn.send(None)
+        except OSError:
+            pass
+        process.join(STOP_WAIT)
+    if process.is_alive():
+        process.kill()
+        process.join(STOP_WAIT)
+    worker.conn.close()
+
+
+def _serve(conn: Connection, config: CleanerConfig, work: Work) -> None:
+    """A worker's life: load once, say ready, then clean whatever comes until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from .core import Cleaner
+
+    cleaner = Cleaner(config)
+    # What loads on first use (the language model, the HTML parser and
+    # extractor) loads now, so that it does not count against the first page's time limit.
+    try:
+        cleaner.clean(_WARM_UP)
+    except Exception:  # noqa: BLE001, S110 - a warm-up failing says nothing about the pages to come
+        pass
+    conn.send(_READY)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
+        index, item = task
+        try:
+            answer: tuple[int, bool, Any] = (index, True, work(cleaner, item))
+        except Exception as exc:  # noqa: BLE001 - work failing on one item must not end the worker
+            answer = (index, False, f"{type(exc).__name__}: {exc}".splitlines()[0])
+        try:
+            conn.send(answer)
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # noqa: BLE001 - an answer that does not pickle
+            conn.send((index, False, f"the answer could not be sent back: {type(exc).__name__}: {exc}"))
