@@ -1,6 +1,6 @@
 """`Cleaner` runs the stages in order; `clean` is the one-call form.
 
-    load -> extract -> repair -> detect -> rules -> normalise -> result
+    load -> limit -> extract -> repair -> detect -> rules -> sites -> normalise -> result
 
 Every stage is a function ``stage(doc, context) -> doc`` listed once in
 `STAGES`; its docstring says what it reads and writes (`cleaner.document`).

@@ -5,6 +5,7 @@ it reads what earlier stages filled and fills the fields it owns, in place,
 and returns the same document.  No stage reaches back into an earlier one.
 
     load       input          -> loaded (decoded text, kind, encoding, digest)
+    limit      loaded         -> nothing: refuses HTML too large in structure to parse in time
     extract    loaded         -> source, blocks, title, metadata, reason
     repair     blocks, title  -> their text mended (ftfy, invisible characters), fixes
     detect     blocks, title  -> runs, block languages, language
