@@ -42,7 +42,7 @@ _PREAMBLE = r"\A[\s\ufeff\u200b\u200e\u200f]*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--
 _INVISIBLE = " \t\r\n\f\v\ufeff\u200b\u200e\u200f"
 _HTML_START = regex.compile(
     _PREAMBLE + r"<(?:!doctype\s*html|html|head|body|meta|title|div|p|article|section|main|h[1-6]|table|span|script"
-    r"|style|link|!--)[\s>/]",
+    r"|style|link)[\s>/]",
     regex.I | regex.S,
 )
 # A document's own start after leading junk (a PHP warning, a stray line): a
@@ -187,6 +187,7 @@ def _decode(raw: bytes, headers: Mapping[str, str] | None, name: str) -> tuple[s
     if b"\x00" in raw[:_SNIFF]:
         raise BinaryInputError(f"{name}: binary data (NUL bytes), not a page")
     if repaired := _repair_utf8(raw) or _per_line(raw):
+        log.info("%s: not valid UTF-8; decoded as %s (%s)", name, repaired[1], repaired[2])
         return repaired
     from charset_normalizer import from_bytes
 

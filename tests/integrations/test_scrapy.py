@@ -382,7 +382,7 @@ def test_site_packs_learned_earlier_are_applied_by_host(tmp_path):
 
     settings = Settings({"CLEANER_SITE_PACKS": str(tmp_path)})
     pipeline = CleanerPipeline.from_crawler(type("Crawler", (), {"settings": settings})())
-    out = pipeline.process_item(dict(pages[1]))
+    out = pipeline.clean_item(dict(pages[1]))  # what process_item runs in the thread pool during a crawl
     assert PROMO not in out["cleaned"]["text"]
     assert [r["evidence"] for r in out["cleaned"]["removed"] if r["text"] == PROMO] == [
         "seen on 6 of 6 articles, article/p, de"]
