@@ -34,7 +34,8 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {"fast": True, "include_comments": False, 
 # baseline fallback, typical of <div> soup), recall mode finds the paragraphs
 # and our rules remove what it lets through.  Fast too: the comparison with
 # readability and jusText changed no page of the benchmark or the fixtures.
-FALLBACK_OPTIONS: dict[str, Any] = {"fast": True, "favor_recall": True, "include_comments": False, "include_tables": True}
+FALLBACK_OPTIONS: dict[str, Any] = {"fast": True, "favor_recall": True, "include_comments": False,
+                                    "include_tables": True}
 # When recall mode also leaves out most of a box it took paragraphs from (a
 # page whose paragraphs repeat one another, plain <p>s between <hr>s and
 # <h2>s), trafilatura's full run, which compares its result with

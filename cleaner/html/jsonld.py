@@ -20,7 +20,8 @@ import regex
 from lxml import etree
 
 # lxml-stubs type an XPath result as a union of everything; an element path returns elements.
-_SCRIPTS: Callable[[etree._Element], list[etree._Element]] = etree.XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")  # type: ignore[assignment]
+_SCRIPTS: Callable[[etree._Element], list[etree._Element]] = etree.XPath(  # type: ignore[assignment]
+    "//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
 # Types whose headline and dates are the page's article (schema.org's CreativeWork kinds a news page uses).
 _ARTICLE_TYPES = ("article", "posting", "report", "blogposting", "webpage", "creativework", "review", "recipe")
 _CDATA = regex.compile(r"\A\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*\Z")
