@@ -359,7 +359,7 @@ class Cut(bytes):
         cut.size = size
         return cut
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return Cut, (bytes(self), self.size)
 
 

@@ -19,9 +19,10 @@ import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 from . import __name__ as _package
 from .batch import (
@@ -209,7 +210,7 @@ def _run(args: argparse.Namespace) -> int:
             for item in _progress(outputs, show):
                 tally.add(item)
                 if report is not None:
-                    report.append((item.source, item.result))
+                    report.append((item.source, cast(CleanResult, item.result)))  # kept for the report
                 if item.error and fmt in ARTICLE_FORMATS:
                     log.error("%s", item.error)
                 else:
@@ -231,7 +232,7 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if tally.failed else 0
 
 
-def _site_packs(args: argparse.Namespace, names: list[str]):
+def _site_packs(args: argparse.Namespace, names: list[str]) -> Any:  # a folder, or the packs learned
     """The site packs to apply: a folder, or (``--learn-sites``) what the input files teach, learned first."""
     if not args.learn_sites:
         return args.site_packs
@@ -271,7 +272,7 @@ def _unwritable(path: str) -> str | None:
 
 
 def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt: str, keep: bool, debug: bool,
-             with_metadata: bool):
+             with_metadata: bool) -> Iterator[Output]:
     """What to write for each record, made by the workers (cleaning and formatting)."""
     if debug:
         # No safety net: the first failure stops with its traceback.
@@ -279,7 +280,9 @@ def _outputs(cleaner: Cleaner, records: Iterator[Record | Line], jobs: int, fmt:
             record = parsed(item)
             if record.error:
                 raise CleanerError(record.error)
-            result = cleaner.clean(record.data, record.url, headers=record.headers, name=record.source)
+            # (No error: the record has its data.)
+            result = cleaner.clean(cast("str | bytes", record.data), record.url, headers=record.headers,
+                                   name=record.source)
             yield to_output(record, result, fmt, keep, with_metadata)
         return
     yield from cleaner.map(partial(clean_and_render, fmt=fmt, keep=keep, with_metadata=with_metadata), records, jobs,
@@ -298,7 +301,7 @@ def _with_url(records: Iterator[Record | Line], url: str | None) -> Iterator[Rec
         yield record
 
 
-def _progress(pairs, show: bool):
+def _progress(pairs: Iterator[Output], show: bool) -> Iterable[Output]:
     if not show:
         return pairs
     from tqdm import tqdm

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .config import CleanerConfig
 from .detect import Detector, detect
@@ -114,7 +114,9 @@ class Cleaner:
         try:
             if record.error:
                 raise InputError(record.error)
-            return self.clean(record.data, record.url, headers=record.headers, name=record.source or None)
+            # (No error: the record has its data.)
+            return self.clean(cast("str | bytes", record.data), record.url, headers=record.headers,
+                              name=record.source or None)
         except Exception as exc:  # noqa: BLE001 - in a batch nothing is lost, not even to a bug
             log.debug("%s: %s: %s", record.source or record.url or "<input>", type(exc).__name__, exc)
             return error_result(exc, record.data, record.url, record.source or None)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from .batch import parsed, read_inputs
 from .config import CleanerConfig, LoadConfig
 from .errors import CleanerError
-from .records import Fields
+from .records import Fields, Record
 from .sites import SitePack, learn_sites, write_packs
 
 
@@ -64,12 +65,12 @@ def learn_main(argv: Sequence[str]) -> int:
 def learn_from(names: Sequence[str], kind: str = "auto", fields: Fields = Fields(), *, max_bytes: int | None = None,
                languages: Sequence[str] | None = None, errors: list[str] | None = None) -> list[SitePack]:
     """Site packs learned from input files (as the `clean` command reads them)."""
-    options = {"languages": languages}
+    options: dict[str, Any] = {"languages": languages}
     if max_bytes is not None:
         options["max_bytes"] = max_bytes
     config = CleanerConfig().replace(**options)
 
-    def records():
+    def records() -> Iterator[Record]:
         for item in read_inputs(names, kind, fields):
             record = parsed(item)
             if record.error:

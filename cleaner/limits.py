@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import regex
 
@@ -98,7 +98,8 @@ def raise_budget(which: str) -> None:
     name = clock.name if clock else "<input>"
     if which == "timeout":
         check_time()
-        raise PageTimeoutError(f"{name}: cleaning took longer than the time limit of {clock.timeout:g}s (timeout)")
+        raise PageTimeoutError(
+            f"{name}: cleaning took longer than the time limit of {cast(_Clock, clock).timeout:g}s (timeout)")
     raise RuleTimeoutError(f"{name}: rule patterns ran past their budget for one page (pattern_page_budget); "
                            "make them linear (no nested quantifiers)")
 
@@ -129,7 +130,7 @@ def check_structure(html: str, config: LimitsConfig, name: str) -> None:
         if len(tag) < _LONG_TAG:
             attributes += tag.count("=")
             continue
-        count = len(_ATTRIBUTE.findall(tag, len(_TAG_NAME.match(tag).group())))
+        count = len(_ATTRIBUTE.findall(tag, len(cast("regex.Match[str]", _TAG_NAME.match(tag)).group())))  # a tag
         attributes += count
         if config.max_element_attributes and count > config.max_element_attributes:
             raise TooComplexError(f"{name}: an element at character {match.start():,} has {count:,} attributes, "

@@ -63,10 +63,10 @@ class _Worker:
 
 def supervised(
     config: CleanerConfig,
-    work: Work,
+    work: Work[T],
     items: Iterable[Any],
     jobs: int,
-    failed: Failed,
+    failed: Failed[T],
     *,
     timeout: float | None = None,
     ahead: int = 64,
@@ -194,7 +194,7 @@ def _stop(worker: _Worker, polite: bool = False) -> None:
     worker.conn.close()
 
 
-def _serve(conn: Connection, config: CleanerConfig, work: Work) -> None:
+def _serve(conn: Connection, config: CleanerConfig, work: Work[Any]) -> None:
     """A worker's life: load once, say ready, then clean whatever comes until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from .core import Cleaner

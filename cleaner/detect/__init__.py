@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..config import DetectConfig
 from ..document import Document, Run
@@ -107,7 +107,7 @@ def detect_language(
 
 # One detector per configuration, its model loaded once, for the one-call helpers.
 _DETECTORS: dict[DetectConfig, Detector] = {}
-_BY_ARGUMENTS: dict[tuple, Detector] = {}
+_BY_ARGUMENTS: dict[tuple[Any, ...], Detector] = {}
 
 
 @lru_cache(maxsize=1)

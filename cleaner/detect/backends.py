@@ -8,7 +8,8 @@ language alone, is optional (it is cheaper, and used for Latin runs).
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, cast
 
 from ..config import DetectConfig
 
@@ -36,12 +37,12 @@ class Py3LangidBackend:
 
     def scores(self, text: str) -> list[tuple[str, float]]:
         with self._lock:
-            return self._identifier.rank(text)
+            return cast("list[tuple[str, float]]", self._identifier.rank(text))  # py3langid has no type hints
 
     def best(self, text: str) -> tuple[str, float]:
         """The top language alone (optional for backends; used for Latin runs)."""
         with self._lock:
-            return self._identifier.classify(text)
+            return cast("tuple[str, float]", self._identifier.classify(text))
 
 
 class LangdetectBackend:
@@ -89,7 +90,8 @@ class LinguaBackend:
         ]
 
 
-BACKENDS = {"py3langid": Py3LangidBackend, "langdetect": LangdetectBackend, "lingua": LinguaBackend}
+BACKENDS: dict[str, Callable[[], Backend]] = {
+    "py3langid": Py3LangidBackend, "langdetect": LangdetectBackend, "lingua": LinguaBackend}
 DEFAULT_BACKEND: str = DetectConfig.backend
 
 

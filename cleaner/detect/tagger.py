@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..config import DetectConfig
@@ -41,7 +41,7 @@ class Detector:
         self.config = config
         self._backend: Backend | None = None
         self._lock = threading.Lock()
-        self._memo: dict[tuple, Any] = {}  # backend answers, rankings and guesses, by what was asked
+        self._memo: dict[tuple[Any, ...], Any] = {}  # backend answers, rankings and guesses, by what was asked
         self.languages = frozenset(config.languages) if config.languages else None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -269,7 +269,8 @@ class Detector:
         if self.languages is None or candidates == ():
             return candidates
         if candidates is None:
-            same_script = (lambda lang: lang not in NON_LATIN) if run.script == "Latn" else (lambda lang: True)
+            same_script: Callable[[str], bool] = (
+                (lambda lang: lang not in NON_LATIN) if run.script == "Latn" else (lambda lang: True))
             narrowed = tuple(sorted(lang for lang in self.languages if same_script(lang)))
         else:
             narrowed = tuple(lang for lang in candidates if lang in self.languages)
@@ -296,7 +297,7 @@ class Detector:
             self._remember(key, found)
         return found
 
-    def _remember(self, key: tuple, found: Any) -> None:
+    def _remember(self, key: tuple[Any, ...], found: Any) -> None:
         with self._lock:
             if len(self._memo) >= self.config.memo_size:
                 self._memo.pop(next(iter(self._memo)))  # the oldest answer

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import regex
 from lxml import etree
@@ -23,24 +23,28 @@ from .prune import Pruned, prune
 from .titles import title_parts
 
 if TYPE_CHECKING:
+    from trafilatura.settings import Document as Extracted
     from trafilatura.settings import Extractor
 
     from ..core import Context
 
 # trafilatura settings chosen by bench/scrapinghub.py (see bench/RESULTS.md).
-TRAFILATURA_OPTIONS = {"fast": True, "include_comments": False, "include_tables": True}
+TRAFILATURA_OPTIONS: dict[str, Any] = {"fast": True, "include_comments": False, "include_tables": True}
 # When fast extraction finds no structure (one block holding the page: its
 # baseline fallback, typical of <div> soup), recall mode finds the paragraphs
 # and our rules remove what it lets through.  Fast too: the comparison with
 # readability and jusText changed no page of the benchmark or the fixtures.
-FALLBACK_OPTIONS = {"fast": True, "favor_recall": True, "include_comments": False, "include_tables": True}
+FALLBACK_OPTIONS: dict[str, Any] = {"fast": True, "favor_recall": True, "include_comments": False,
+                                    "include_tables": True}
 # When recall mode also leaves out most of a box it took paragraphs from (a
 # page whose paragraphs repeat one another, plain <p>s between <hr>s and
 # <h2>s), trafilatura's full run, which compares its result with
 # readability's and jusText's, has the last word.
-THOROUGH_OPTIONS = {"fast": False, "include_comments": False, "include_tables": True}
+THOROUGH_OPTIONS: dict[str, Any] = {"fast": False, "include_comments": False, "include_tables": True}
 _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
-_LONG_LEAF_BLOCKS = etree.XPath(f"//body//p{_LEAF}|//body//div{_LEAF}")  # by tag: a fifth faster than self::
+# By tag: a fifth faster than self::.  (lxml-stubs type XPath results as a union of everything: these are elements.)
+_LONG_LEAF_BLOCKS: Callable[..., list[etree._Element]] = etree.XPath(  # type: ignore[assignment]
+    f"//body//p{_LEAF}|//body//div{_LEAF}")
 _HEADING = regex.compile(r"h([1-6])")
 _SENTENCE_END = regex.compile(r"[.!?…。！？]")
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote"}
@@ -63,6 +67,7 @@ def extract_html(doc: Document, context: Context) -> Document:
     import trafilatura
 
     loaded, rules, html = doc.loaded, context.rules, context.config.html
+    assert loaded is not None  # the load stage ran
     # Leading junk (a PHP warning, a stray line) is no part of the page: parse from the page's own start.
     tree = _parse(loaded.text[document_start(loaded.text):])
     if tree is not None:
@@ -70,13 +75,14 @@ def extract_html(doc: Document, context: Context) -> Document:
     pruned = prune(tree, rules, context.config) if tree is not None else []
     source = tree if tree is not None else loaded.text
     settings, fallback, thorough = _extractors()
-    extracted = trafilatura.bare_extraction(source, options=settings)
+    # A Document, as_dict being False (trafilatura types the call for every option).
+    extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=settings))
     fast_body = extracted.body if extracted is not None else None
     if fast_body is None or _missed_text(fast_body, tree, html):
         log.info("%s: fast extraction found no structure or missed text; recall mode", loaded.name)
-        extracted = trafilatura.bare_extraction(source, options=fallback) or extracted
+        extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=fallback)) or extracted
         if extracted is not None and extracted.body is not None and _missed_leaves(extracted.body, tree, html):
-            full = trafilatura.bare_extraction(source, options=thorough)
+            full = cast("Extracted | None", trafilatura.bare_extraction(source, options=thorough))
             if full is not None and full.body is not None and len(_STRING(full.body)) > len(_STRING(extracted.body)):
                 extracted = full
     pieces: list[Piece] = []
@@ -112,10 +118,10 @@ def _extractors() -> tuple[Extractor, Extractor, Extractor]:
     from trafilatura.settings import Extractor
 
     names = {"include_comments": "comments", "include_tables": "tables", "favor_recall": "recall"}
-    return tuple(
+    return cast("tuple[Extractor, Extractor, Extractor]", tuple(
         Extractor(**{names.get(key, key): value for key, value in options.items()})
         for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS, THOROUGH_OPTIONS)
-    )
+    ))
 
 
 def _missed_text(body: etree._Element, tree: etree._Element | None, html: HtmlConfig) -> bool:
@@ -135,7 +141,7 @@ def _missed_leaves(body: etree._Element, tree: etree._Element | None, html: Html
     if tree is None or len(_STRING(body)) >= html.sure_found_chars:
         return False
     found = Counter(_squash(element) for element in body)  # counted: a paragraph may repeat another
-    chars: dict[etree._Element, list[int]] = {}  # parent -> [found, missed]
+    chars: dict[etree._Element | None, list[int]] = {}  # parent -> [found, missed]
     for leaf in _LONG_LEAF_BLOCKS(tree, chars=html.paragraph_min_chars):
         text = _squash(leaf)
         if len(text) >= html.paragraph_min_chars:
@@ -175,6 +181,7 @@ def _keep_opening(pieces: list[Piece], fast_body: etree._Element, tree: etree._E
             limit = at
     if not lost:
         return pieces
+    assert first is not None  # limit > 0
     index = pieces.index(first)
     return pieces[:index] + lost + pieces[index:]
 
@@ -209,7 +216,7 @@ def _element_blocks(element: etree._Element) -> Iterator[Piece]:
                 yield Piece(text, "table", layout=Layout(cells=cells, header=header))
     elif tag == "code":
         # Code keeps its lines and indentation: it is read as laid out.
-        if text := "".join(element.itertext()).strip("\n").rstrip():
+        if text := "".join(cast("Iterator[str]", element.itertext())).strip("\n").rstrip():  # HTML text: str
             yield Piece(text, "code")
     elif tag == "head":
         level = _HEADING.match(element.get("rend", "") or "")
@@ -259,7 +266,7 @@ def _shown_title(title: str | None, pieces: list[Piece], html: HtmlConfig) -> st
 
 
 def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule, html: HtmlConfig,
-                        headings: list[str] = ()) -> tuple[list[Piece], list[Pruned]]:
+                        headings: Sequence[str] = ()) -> tuple[list[Piece], list[Pruned]]:
     """The headline repeated in the body, and the short lines above it (kicker, breadcrumb, date).
 
     The title is kept apart; a block that repeats it, alone or with a section

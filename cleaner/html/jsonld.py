@@ -13,13 +13,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import regex
 from lxml import etree
 
-_SCRIPTS = etree.XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
+# lxml-stubs type an XPath result as a union of everything; an element path returns elements.
+_SCRIPTS: Callable[[etree._Element], list[etree._Element]] = etree.XPath(  # type: ignore[assignment]
+    "//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
 # Types whose headline and dates are the page's article (schema.org's CreativeWork kinds a news page uses).
 _ARTICLE_TYPES = ("article", "posting", "report", "blogposting", "webpage", "creativework", "review", "recipe")
 _CDATA = regex.compile(r"\A\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*\Z")

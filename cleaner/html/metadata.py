@@ -13,7 +13,9 @@ htmldate (installed with trafilatura) where the page declares no date.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import cast
 
 import regex
 from lxml import etree
@@ -35,12 +37,16 @@ _META_FIELDS = {  # field: the meta names that hold it, most trusted first
 # Declared titles, most trusted first; <title> comes after them all.
 _TITLE_KEYS = ("dc:title", "dc.title", "dcterms.title", "og:title", "twitter:title", "parsely-title", "title")
 # (``<meta name="title">`` last: some CMSs fill it with the tab's title, site name and all.)
-_HEADINGS = etree.XPath("(//body//h1)[position() <= 3]")
+# lxml-stubs type an XPath result as a union of everything: these return elements, and attribute strings.
+_HEADINGS: Callable[[etree._Element], list[etree._Element]] = etree.XPath(  # type: ignore[assignment]
+    "(//body//h1)[position() <= 3]")
 # Few predicates per element ("yline" finds byline and Byline at once; a translate()
 # per class attribute costs a page ten times as much).
-_BYLINE = etree.XPath("//body//*[@itemprop='author' or @rel='author' or contains(@class, 'yline')]")
-_TIMES = etree.XPath("(//*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"
-                     " | //time[@pubdate]/@datetime | //time[@datetime]/@datetime)[position() <= 2]")
+_BYLINE: Callable[[etree._Element], list[etree._Element]] = etree.XPath(  # type: ignore[assignment]
+    "//body//*[@itemprop='author' or @rel='author' or contains(@class, 'yline')]")
+_TIMES: Callable[[etree._Element], list[str]] = etree.XPath(  # type: ignore[assignment]
+    "(//*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"
+    " | //time[@pubdate]/@datetime | //time[@datetime]/@datetime)[position() <= 2]")
 _ISO = regex.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})([.,]\d{1,6})?\d*)?\s*(Z|[+-]\d{2}:?\d{2})?)?")
 _URLISH = regex.compile(r"^(?:https?:|www\.|/)")
@@ -80,7 +86,7 @@ def page_metadata(tree: etree._Element, url: str | None = None,
     if "author" not in found and (byline := _byline(tree)):
         found["author"] = byline
     shown_headings = headings(tree)
-    page_title = _text(tree.find(".//title")) if tree.find(".//title") is not None else ""
+    page_title = _text(cast(etree._Element, tree.find(".//title"))) if tree.find(".//title") is not None else ""
     titles = _ld_titles(ld, page_title) + [declared[k] for k in _TITLE_KEYS if k in declared]
     # The site's names, and the author's: a blog's tab reads "Post title | Author Name".
     sites = [s for s in (found.get("site"), ld.get("publisher"), declared.get("twitter:site"), found.get("author"))
@@ -141,7 +147,7 @@ def _byline(tree: etree._Element) -> str:
     """The first short byline element's text: an author's name in itemprop markup, a rel=author link, a .byline."""
     for element in _BYLINE(tree)[:6]:
         if element.get("itemprop") == "author":
-            element = next(iter(element.xpath(".//*[@itemprop='name']")), element)
+            element = next(iter(cast("list[etree._Element]", element.xpath(".//*[@itemprop='name']"))), element)
         elif element.get("rel") != "author" and "byline" not in (element.get("class") or "").lower():
             continue  # "skyline", "polyline"
         elif element.find(".//p") is not None:
@@ -212,4 +218,4 @@ def _htmldate(tree: etree._Element) -> str | None:
 
 
 def _text(element: etree._Element) -> str:
-    return " ".join(" ".join(element.itertext()).split())
+    return " ".join(" ".join(cast("Iterator[str]", element.itertext())).split())  # an HTML tree's text is str

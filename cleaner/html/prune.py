@@ -15,7 +15,9 @@ What the rule's action means for an element is `Action.element`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from lxml import etree
 
@@ -39,7 +41,9 @@ _INLINE = frozenset({
 })
 _XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
 _HEADLINE = ".//h1|.//article|.//main|.//*[@itemprop='articleBody']"
-_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::noscript)]")
+# (lxml-stubs type an XPath result as a union of everything: text nodes are strings.)
+_VISIBLE_TEXT: Callable[[etree._Element], list[str]] = etree.XPath(  # type: ignore[assignment]
+    ".//text()[not(ancestor::script or ancestor::noscript)]")
 
 # What the walk collects, as plain tuples (one per hit, no object per element):
 Marked = list[tuple[etree._Element, str]]  # (element, its class, id and aria-label lowercased)
@@ -116,7 +120,7 @@ def prune(tree: etree._Element, rules: RuleSet, config: CleanerConfig) -> list[P
     chosen = {item.element for item in found}
     pruned = []
     for item in found:
-        element = item.element
+        element = cast(etree._Element, item.element)  # pruning finds elements
         if element.getparent() is None or any(ancestor in chosen for ancestor in element.iterancestors()):
             continue  # inside a box that goes as a whole (a badge in a teaser box)
         # Text nodes apart, as a reader sees them: "Связанные статьи Teaser…", not "статьиTeaser…".
@@ -152,7 +156,7 @@ def _walk(body: etree._Element, limit: int, markers: re.Pattern[str]) -> tuple[M
                 short_texts.append((element, text))
         text = element.tail  # the text after an element is its parent's
         if text and element is not body and len(text) <= limit and text.strip(_XML_SPACE):
-            short_texts.append((element.getparent(), text))
+            short_texts.append((cast(etree._Element, element.getparent()), text))  # below body: a parent
     return marked, short_texts
 
 
@@ -254,7 +258,7 @@ def _section_container(heading: etree._Element, heading_text: str, page_chars: i
 
 def _in_a_sentence(element: etree._Element) -> bool:
     """Whether words stand beside the element in its parent (not just separators such as "|")."""
-    parent = element.getparent()
+    parent = cast(etree._Element, element.getparent())  # a found box, inside the body
     around = [parent.text] + [child.tail for child in parent]
     return any(_WORD_CHARS.search(piece) for piece in around if piece)
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import regex
@@ -52,7 +53,7 @@ def choose_title(declared: list[str], headings: list[str], sites: list[str], url
     return next((h for h in headings if h), None)
 
 
-def strip_site(title: str, sites: list[str], url: str, others: list[str] = ()) -> str:
+def strip_site(title: str, sites: list[str], url: str, others: Sequence[str] = ()) -> str:
     """``title`` without the site's name at its end or start.
 
     A part at either end is the site's when it is one of ``sites`` (og:site_name,

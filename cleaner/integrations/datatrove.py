@@ -95,7 +95,7 @@ class CleanerExtractor(BaseExtractor):
             self._cleaner = Cleaner(**self.cleaner_options)
         return self._cleaner
 
-    def extract(self, page: str, url: str | None = None) -> dict[str, Any]:  # type: ignore[override]
+    def extract(self, page: str, url: str | None = None) -> dict[str, Any]:
         """The article and its metadata for one page; never raises (a failure is an error result)."""
         if not page:  # datatrove's sandbox warms up on an empty text
             return {"text": "", "metadata": {}}

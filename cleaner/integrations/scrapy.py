@@ -208,7 +208,7 @@ class CleanerPipeline:
         return item
 
     def _store(self, adapter: ItemAdapter, result: CleanResult) -> None:
-        values = {self.output_field: result.to_dict()}
+        values: dict[str, Any] = {self.output_field: result.to_dict()}
         if self.text_field:
             values[self.text_field] = result.text
         for field, value in values.items():

@@ -88,13 +88,20 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleaner.batch import WARC_SUFFIXES, output_dict, parse_jsonl_line, read_warc
 from cleaner.cli import add_cleaner_arguments, add_field_arguments, add_site_arguments, fields_of
 from cleaner.core import Cleaner
 from cleaner.detect import make_backend
 from cleaner.records import Fields, Record, to_record
+
+if TYPE_CHECKING:
+    from pyspark import RDD
+    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
+
+    from cleaner.sites import SitePack
 
 __all__ = [
     "OUTPUT_SCHEMA_FIELDS",
@@ -244,7 +251,7 @@ def to_json_line(out: Mapping[str, Any]) -> str:
     return json.dumps(out, ensure_ascii=False, default=str)
 
 
-def flat_row(out: Mapping[str, Any]) -> tuple:
+def flat_row(out: Mapping[str, Any]) -> tuple[Any, ...]:
     """One output object as a row of the flat Parquet schema (`OUTPUT_SCHEMA_FIELDS` order)."""
     error = out.get("error") or {}
     ident = out.get("id")
@@ -268,7 +275,7 @@ def flat_row(out: Mapping[str, Any]) -> tuple:
 # --- Spark: imported lazily ---------------------------------------------------------------------
 
 
-def _pyspark():
+def _pyspark() -> type[SparkSession]:
     try:
         import pyspark  # noqa: F401
         from pyspark.sql import SparkSession
@@ -277,7 +284,7 @@ def _pyspark():
     return SparkSession
 
 
-def output_schema():
+def output_schema() -> StructType:
     """The flat Parquet schema as a `pyspark.sql.types.StructType`."""
     _pyspark()
     from pyspark.sql import types as T
@@ -286,7 +293,8 @@ def output_schema():
     return T.StructType([T.StructField(name, kinds[kind], nullable) for name, kind, nullable in OUTPUT_SCHEMA_FIELDS])
 
 
-def clean_rdd(records, *, partitions: int | None = None, tally: Any = None, **cleaner_options: Any):
+def clean_rdd(records: RDD[Any], *, partitions: int | None = None, tally: Any = None,
+              **cleaner_options: Any) -> RDD[dict[str, Any]]:
     """An RDD of `Record`s (or rows `clean_partition` takes) to an RDD of output dicts.
 
     ``partitions``: spread the records over that many partitions first
@@ -309,12 +317,13 @@ def _records_with_index(index: int, rows: Iterable[Any], fields: Fields) -> Iter
     return partition_records(rows, fields=fields, partition=index)
 
 
-def results_dataframe(spark, results):
+def results_dataframe(spark: SparkSession, results: RDD[dict[str, Any]]) -> DataFrame:
     """An RDD of output dicts as a DataFrame with the flat schema (no inference)."""
     return spark.createDataFrame(results.map(flat_row), schema=output_schema(), verifySchema=False)
 
 
-def read_records(spark, paths: Sequence[str], input_format: str, fields: Fields = Fields()):
+def read_records(spark: SparkSession, paths: Sequence[str], input_format: str,
+                 fields: Fields = Fields()) -> RDD[Record]:
     """An RDD of `Record`s from JSON Lines or WARC files (paths, globs or directories Spark reads)."""
     if input_format == "warc":
         files = spark.sparkContext.binaryFiles(",".join(paths))
@@ -344,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, spark=None) -> int:
+def main(argv: Sequence[str] | None = None, *, spark: SparkSession | None = None) -> int:
     """The job: ``python -m cleaner.integrations.spark`` or ``spark-submit .../spark.py``.
 
     ``spark``: a session to run in (left running); otherwise the active one,
@@ -387,7 +396,7 @@ def main(argv: Sequence[str] | None = None, *, spark=None) -> int:
             spark.stop()
 
 
-def _run(spark, args: argparse.Namespace, options: dict[str, Any]) -> int:
+def _run(spark: SparkSession, args: argparse.Namespace, options: dict[str, Any]) -> int:
     from pyspark.errors import AnalysisException
 
     input_format = args.input_format
@@ -423,7 +432,7 @@ def _run(spark, args: argparse.Namespace, options: dict[str, Any]) -> int:
     return 0
 
 
-def _learn(records, args: argparse.Namespace) -> list:
+def _learn(records: RDD[Record], args: argparse.Namespace) -> list[SitePack]:
     """The learning stage: site packs by host (`cleaner.integrations.spark_sites`), written out when asked."""
     from cleaner.config import CleanerConfig
     from cleaner.integrations.spark_sites import learn_rdd

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 import regex
 
@@ -97,7 +97,7 @@ class Gate:
         # A memo hit costs no Python call; the cache does not pickle, so `__reduce__` builds it again.
         self.may_begin = lru_cache(maxsize=memo)(self._may_begin)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return Gate, (tuple(self.ends), self.size, self.memo, self.from_end)
 
     def _may_begin(self, window: str, cut: bool) -> bool:
@@ -165,9 +165,10 @@ class PhraseMatcher:
         """Phrases that make up all of ``text`` (separators aside), else []."""
         if self.forward is None or len(text) > self.max_chars:
             return []
+        hits: list[Hit]
         hits, pos, end = [], 0, len(text)
         while True:
-            pos = SEPARATORS.match(text, pos).end()
+            pos = cast("regex.Match[str]", SEPARATORS.match(text, pos)).end()  # a `*` pattern: always a match
             if pos >= end:
                 return hits
             if not self.may_be_phrase(text[pos:pos + self.window + 2]):
@@ -180,7 +181,7 @@ class PhraseMatcher:
 
     def edge(self, text: str, lo: int, hi: int, at_start: bool) -> Hit | None:
         """A phrase at the start (or end) of ``text[lo:hi]`` that leaves some text beside it."""
-        first = SEPARATORS.match(text, lo, hi).end()
+        first = cast("regex.Match[str]", SEPARATORS.match(text, lo, hi)).end()  # a `*` pattern: always a match
         last = hi
         while last > first and is_separator(text[last - 1]):
             last -= 1
@@ -250,7 +251,7 @@ class PatternGroup:
     """
 
     def __init__(self, rule: Rule, script: str, limit: int, timeout: float | None,
-                 members: list[tuple[str, regex.Pattern]]) -> None:
+                 members: list[tuple[str, regex.Pattern[str]]]) -> None:
         self.rule, self.script, self.limit, self.timeout, self.members = rule, script, limit, timeout, members
         plain = all(not pattern.groups and not _NOT_ALTERNATED.search(pattern.pattern) for _, pattern in members)
         self.combined = (
@@ -271,9 +272,9 @@ class PatternGroup:
                 return lang
         return None
 
-    def _timed(self, pattern: regex.Pattern, text: str, at: int) -> Any:
+    def _timed(self, pattern: regex.Pattern[str], text: str, at: int) -> Any:
         """A user pattern under its block limit and the page's budget (`cleaner.limits`)."""
-        budget, which = pattern_budget(self.timeout)
+        budget, which = pattern_budget(cast(float, self.timeout))  # timed only with a timeout
         began = time.perf_counter()
         try:
             return pattern.fullmatch(text, timeout=budget)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -57,7 +58,7 @@ class Rule:
     description: str = ""
     match: str = "text"
     phrases: tuple[tuple[str, str], ...] = ()  # (lang, phrase)
-    patterns: tuple[tuple[str, regex.Pattern], ...] = ()  # (lang, compiled)
+    patterns: tuple[tuple[str, regex.Pattern[str]], ...] = ()  # (lang, compiled)
     max_chars: int | None = None
     max_words: int | None = None
     markers: tuple[str, ...] = ()  # markup rules: lower-case words of a box's class, id or aria-label
@@ -238,7 +239,7 @@ def _parse_rule(entry: object, pack_id: str, where: str) -> Rule:
     )
 
 
-def _check_keys(table: dict, allowed: set[str], where: str) -> None:
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
     unknown = set(table) - allowed
     if unknown:
         raise RulePackError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -255,7 +256,7 @@ def _per_language(table: object, where: str, key: str) -> Iterable[tuple[str, li
         yield lang, items
 
 
-def _compile(pattern: str, where: str) -> regex.Pattern:
+def _compile(pattern: str, where: str) -> regex.Pattern[str]:
     try:
         return regex.compile(pattern, PATTERN_FLAGS)
     except regex.error as exc:

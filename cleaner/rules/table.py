@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any, cast
 from dataclasses import dataclass
 
 __all__ = ["PhraseTable"]
@@ -54,7 +55,7 @@ class PhraseTable:
         self.longest = self.lengths[0] if self.lengths else 0
         self.reverse = reverse
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return PhraseTable, (sorted(self.keys), self.reverse)
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> TableMatch | None:
@@ -65,7 +66,7 @@ class PhraseTable:
         form, ends = _normal(text, pos, endpos, self.longest + 1, step=1)
         for length in self.lengths:
             if length <= len(form) and ends[length - 1] is not None and form[:length] in self.keys:
-                return TableMatch(text, pos, ends[length - 1])
+                return TableMatch(text, pos, cast(int, ends[length - 1]))  # not None: checked above
         return None
 
     def _backward(self, text: str, pos: int, endpos: int) -> TableMatch | None:
@@ -74,7 +75,7 @@ class PhraseTable:
         size = len(form)
         for length in self.lengths:
             if length <= size and starts[size - length] is not None and form[size - length:] in self.keys:
-                return TableMatch(text, starts[size - length], endpos)
+                return TableMatch(text, cast(int, starts[size - length]), endpos)  # not None: checked above
         return None
 
 

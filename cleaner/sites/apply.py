@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..config import CleanerConfig
 from ..document import Block, Document, is_separator
@@ -24,6 +24,8 @@ from ..rules.matcher import SEPARATORS, Hit, PhraseMatcher
 from .page import site_of
 
 if TYPE_CHECKING:
+    import regex
+
     from ..core import Context
 
 
@@ -113,7 +115,8 @@ def _cut_sentences(block: Block, phrases: PhraseMatcher) -> None:
             if facts.get("headline") or facts.get("teaser_of") or sum(map(str.isalpha, text[hit.start:hit.end])) < _EDGE_LETTERS:
                 break
             if at_start:
-                outer, gap = text[lo:hit.start], SEPARATORS.match(text, hit.end, hi).group()
+                # (A `*` pattern: always a match.)
+                outer, gap = text[lo:hit.start], cast("regex.Match[str]", SEPARATORS.match(text, hit.end, hi)).group()
             else:
                 rest_end = hit.start
                 while rest_end > lo and is_separator(text[rest_end - 1]):
@@ -155,7 +158,7 @@ def _own_headline(block: Block, own: str | None, named: str, first: bool, hits: 
     if key == own:
         return True
     facts = [dict(hit.rule.evidence) for hit in hits]
-    if named and any(f.get("teaser_of") and phrase_key(f["teaser_of"]) in named for f in facts):
+    if named and any(f.get("teaser_of") and phrase_key(cast(str, f["teaser_of"])) in named for f in facts):
         return True  # the lead of this page's own story, a teaser elsewhere
     if not any(f.get("headline") for f in facts):
         return False

@@ -25,6 +25,7 @@ import math
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..config import SitesConfig
 from ..rules import phrase_key
@@ -72,7 +73,7 @@ class HostGroup:
     def __init__(self, host: str, config: SitesConfig = SitesConfig()) -> None:
         self.host, self.config = host, config
         self.offered = 0  # pages given, sampled or not
-        self._heap: list[tuple[tuple[int, int], Sampled]] = []  # ranks negated: the greatest on top
+        self._heap: list[tuple[tuple[int, ...], Sampled]] = []  # ranks negated: the greatest on top
         self._ranks: set[tuple[int, int]] = set()
         self._variants: dict[int, dict[str, int]] = {}  # digest -> {its text as written: sampled pages}
 
@@ -181,9 +182,9 @@ class HostGroup:
                 holders.setdefault(d, []).append(index)
         by_pages.update(tuple(pages) for pages in holders.values() if 2 <= len(pages) <= limit)
         groups += [list(pages) for pages, blocks in by_pages.items() if blocks >= 2]
-        for pages in groups:
-            for other in pages[1:]:
-                articles.union(pages[0], other)
+        for group in groups:
+            for other in group[1:]:
+                articles.union(group[0], other)
         return articles
 
     def _counts(self, pages: list[Sampled], articles: _Articles) -> Counter[int]:
@@ -208,7 +209,7 @@ def _under_headlines(pages: list[Sampled], chosen: dict[int, int], headlines: fr
             if d in chosen and d not in headlines:
                 shown[d] += 1
                 if previous in headlines:
-                    above.setdefault(d, Counter())[previous] += 1
+                    above.setdefault(d, Counter())[cast(int, previous)] += 1  # a headline's block
             previous = d
     found = {}
     for d, heads in above.items():

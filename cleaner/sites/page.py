@@ -16,6 +16,7 @@ trafilatura or the language detector: learning must cost less than cleaning.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -42,12 +43,16 @@ _INLINE_LETTERS = 10  # shorter inline text is a word of the sentence (a link, a
 _SKIP = frozenset({"head", "title", "script", "style", "noscript", "template", "math", "svg"})
 # Query parameters that say who sent the reader or how the page is shown, not which page: the same article.
 _TRACKING = ("utm_", "fbclid", "gclid", "yclid", "mc_", "ref", "from", "share", "print", "amp", "output", "view")
-_SITE_NAME = etree.XPath("//meta[@property='og:site_name']/@content|//meta[@name='application-name']/@content")
-_CANONICAL = etree.XPath("//link[@rel='canonical']/@href|//meta[@property='og:url']/@content")
+# lxml-stubs type an XPath result as a union of everything: attribute paths return strings, the others elements.
+_SITE_NAME: Callable[[etree._Element], list[str]] = etree.XPath(  # type: ignore[assignment]
+    "//meta[@property='og:site_name']/@content|//meta[@name='application-name']/@content")
+_CANONICAL: Callable[[etree._Element], list[str]] = etree.XPath(  # type: ignore[assignment]
+    "//link[@rel='canonical']/@href|//meta[@property='og:url']/@content")
 # Where a page names its headline, most telling first (an XPath union would come in page order).
 # "Headline | Site", "Headline - Site": a <title> names the site after the headline.
 _SITE_SUFFIX = regex.compile(r"\s+[|\-–—·:]\s+")
-_HEADLINES = (etree.XPath("//meta[@property='og:title']/@content"), etree.XPath("//h1"), etree.XPath("//title"))
+_HEADLINES: tuple[Callable[[etree._Element], list[str | etree._Element]], ...] = (  # type: ignore[assignment]
+    etree.XPath("//meta[@property='og:title']/@content"), etree.XPath("//h1"), etree.XPath("//title"))
 
 
 @dataclass(frozen=True)
@@ -119,8 +124,8 @@ def read_page(item: object, load: LoadConfig = LoadConfig()) -> Page:
     if loaded.kind == "text":
         lines = [" ".join(line.split()) for line in loaded.text.splitlines()]
         blocks = [(line, "line") for line in lines if line]
-        headlines = (phrase_key(blocks[0][0]),) if blocks else ()
-        return Page(host, tuple(a for a in addresses if a), headlines, blocks)
+        first = (phrase_key(blocks[0][0]),) if blocks else ()
+        return Page(host, tuple(a for a in addresses if a), first, blocks)
     tree = _parse(loaded.text)
     if tree is None:
         return Page(host, tuple(a for a in addresses if a), (), [])
@@ -131,7 +136,7 @@ def read_page(item: object, load: LoadConfig = LoadConfig()) -> Page:
     for canonical in declared:
         if host_of(canonical) == host:  # a canonical address on another site names no copy here
             addresses.append(address_key(canonical))
-    headlines = set()
+    headlines: set[str] = set()
     for xpath in _HEADLINES:
         if found := xpath(tree):
             name = phrase_key(found[0] if isinstance(found[0], str) else _STRING(found[0]))
@@ -142,7 +147,7 @@ def read_page(item: object, load: LoadConfig = LoadConfig()) -> Page:
     return Page(host, tuple(sorted({a for a in addresses if a})), tuple(sorted(h for h in headlines if h)), blocks)
 
 
-def _blocks(body: etree._Element):
+def _blocks(body: etree._Element) -> Iterator[tuple[str, str]]:
     """(text, where) of every box of text under ``body``, in page order."""
     for element in body.iter():
         tag = element.tag
