@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_cleaner_arguments(parser)
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="worker processes (default: the number of cores for batches, 1 for a single page)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the output to FILE instead of stdout (it replaces FILE when the run ends, "
+                             "interrupted or not, with whole records only; an input is never overwritten)")
     parser.add_argument("--errors", metavar="FILE", help="write error records to FILE instead of the output")
     parser.add_argument("--report", metavar="FILE",
                         help="also write an HTML report to FILE: each page's kept text and removed pieces with "
@@ -201,10 +204,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.errors and (problem := _unwritable(args.errors)):
         log.error("%s: cannot write the errors: %s", args.errors, problem)
         return 2
+    if args.output and (problem := _unwritable(args.output)):
+        log.error("%s: cannot write the output: %s", args.output, problem)
+        return 2
     tally = Tally()
-    # The errors file replaces the old one when the run ends, even interrupted:
-    # what it holds then are whole records, like stdout.
-    with atomic_file(args.errors) if args.errors else contextlib.nullcontext() as errors:
+    # The output and errors files replace the old ones when the run ends, even
+    # interrupted: what they hold then are whole records, like stdout.
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(atomic_file(args.output)) if args.output else sys.stdout
+        errors = files.enter_context(atomic_file(args.errors)) if args.errors else None
         try:
             outputs = _outputs(cleaner, records, jobs, fmt, report is not None, args.debug, args.with_metadata)
             for item in _progress(outputs, show):
@@ -214,9 +222,9 @@ def _run(args: argparse.Namespace) -> int:
                 if item.error and fmt in ARTICLE_FORMATS:
                     log.error("%s", item.error)
                 else:
-                    (errors if item.error and errors else sys.stdout).write(item.formatted)
+                    (errors if item.error and errors else out).write(item.formatted)
         except KeyboardInterrupt:
-            if errors is None:
+            if errors is None and out is sys.stdout:
                 raise
             interrupted = True
         else:
@@ -251,7 +259,7 @@ def _site_packs(args: argparse.Namespace, names: list[str]) -> Any:  # a folder,
 
 def _overwrites_input(args: argparse.Namespace, names: list[str]) -> str | None:
     """Why the run would write over one of its inputs, if it would: refused before anything is opened."""
-    for option, path in (("--report", args.report), ("--errors", args.errors)):
+    for option, path in (("--output", args.output), ("--report", args.report), ("--errors", args.errors)):
         if path and (found := same_file(path, names)):
             return f"{option} {path} is the input {found}; refusing to overwrite it"
     if found := same_file(sys.stdout.fileno(), names):

@@ -137,3 +137,15 @@ def test_the_library_logs_to_the_cleaner_logger_only_when_asked(caplog):
     assert result.error is not None
     assert [(r.name, r.levelname) for r in caplog.records] == [("cleaner.core", "DEBUG")]
     assert "https://example.org/empty: EmptyInputError" in caplog.records[0].getMessage()
+
+
+def test_output_goes_to_a_file_and_never_over_an_input(tmp_path):
+    out = tmp_path / "out.md"
+    done = run("-o", str(out), "--format", "markdown", str(SEED))
+    assert done.returncode == 0 and done.stdout == b""
+    assert out.read_text(encoding="utf-8").startswith("# China and Russia coordinate on Japan")
+    page = tmp_path / "page.txt"
+    page.write_bytes(SEED.read_bytes())
+    refused = run("--output", str(page), str(page))
+    assert refused.returncode == 2 and b"refusing to overwrite it" in refused.stderr
+    assert page.read_bytes() == SEED.read_bytes()
