@@ -32,6 +32,7 @@ DEFAULT_DATA = (REPO_ROOT.parent / "shared" / "bench" / "scrapinghub").resolve()
 # module None: a stage of cleaner.core.STAGES, wrapped in that tuple.
 STAGES = [
     (None, "load", "load"),
+    (None, "limit", "limit"),
     (None, "extract", "extract"),
     ("cleaner.html.extract", "_parse", "extract › parse"),
     ("cleaner.html.extract", "_strip_code", "extract › strip scripts, styles"),
@@ -44,6 +45,7 @@ STAGES = [
     (None, "repair", "repair"),
     (None, "detect", "detect"),
     (None, "apply_rules", "rules"),
+    (None, "apply_site_rules", "sites"),
     (None, "normalise", "normalise"),
     ("cleaner.core", "build_result", "result"),
 ]
@@ -80,7 +82,7 @@ def main() -> None:
             module = importlib.import_module(module_name)
             setattr(module, name, _timed(getattr(module, name), label, spent))
     core = importlib.import_module("cleaner.core")
-    core.STAGES = tuple(_timed(stage, labels[stage.__name__], spent) for stage in core.STAGES)
+    core.STAGES = tuple(_timed(stage, labels.get(stage.__name__, stage.__name__), spent) for stage in core.STAGES)
     best: dict[str, float] = {}
     totals = []
     for _ in range(args.passes):

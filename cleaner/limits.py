@@ -118,22 +118,22 @@ _LONG_TAG = 64  # a tag shorter than this holds few attributes: not worth tokeni
 
 
 def check_structure(html: str, config: LimitsConfig, name: str) -> None:
-    """Refuse HTML with more elements or attributes than ``config`` allows, counted in one linear scan."""
-    elements = attributes = 0
-    for match in _START_TAG.finditer(html):
-        tag = match.group("tag")
-        if tag is None:
-            continue  # a comment
-        elements += 1
-        if config.max_elements and elements > config.max_elements:
-            raise TooComplexError(f"{name}: HTML has more than {config.max_elements:,} elements (max_elements)")
-        if len(tag) < _LONG_TAG:
-            attributes += tag.count("=")
-            continue
-        count = len(_ATTRIBUTE.findall(tag, len(cast("regex.Match[str]", _TAG_NAME.match(tag)).group())))  # a tag
+    """Refuse HTML with more elements or attributes than ``config`` allows, counted in one linear scan.
+
+    The scan runs in C (one ``findall``); Python only looks at the few long
+    tags, whose attributes are tokenised (a short tag's are its ``=`` signs).
+    """
+    tags = [tag for (tag,) in _START_TAG.findall(html) if tag]  # comments, scripts and styles give ""
+    if config.max_elements and len(tags) > config.max_elements:
+        raise TooComplexError(f"{name}: HTML has more than {config.max_elements:,} elements (max_elements)")
+    long_tags = [tag for tag in tags if len(tag) >= _LONG_TAG]
+    attributes = "".join(tag for tag in tags if len(tag) < _LONG_TAG).count("=")
+    for tag in long_tags:
+        count = len(_ATTRIBUTE.findall(tag, len(cast("regex.Match[str]", _TAG_NAME.match(tag)).group())))
         attributes += count
         if config.max_element_attributes and count > config.max_element_attributes:
-            raise TooComplexError(f"{name}: an element at character {match.start():,} has {count:,} attributes, "
+            at = html.find(tag)
+            raise TooComplexError(f"{name}: an element at character {at:,} has {count:,} attributes, "
                                   f"over the limit of {config.max_element_attributes:,} (max_element_attributes)")
     if config.max_attributes and attributes > config.max_attributes:
         raise TooComplexError(f"{name}: HTML has {attributes:,} attributes, over the limit of "
