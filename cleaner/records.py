@@ -15,10 +15,11 @@ This module sits below `cleaner.core` and `cleaner.batch` and imports neither.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Fields", "Record", "headers_of", "page_field", "to_record"]
+__all__ = ["Fields", "Record", "headers_of", "host_of", "page_field", "to_record"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +118,20 @@ def _named(source: str, message: str) -> str:
 
 def _text(value: Any) -> str:
     return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
+
+
+def host_of(url: str | None) -> str | None:
+    """The site a page belongs to: its host, lower-case, without port or a leading ``www.``.
+
+    >>> host_of("https://WWW.Example.org:8443/news/1"), host_of("not a url")
+    ('example.org', None)
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host

@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import regex
+
+from ..records import host_of
 
 if TYPE_CHECKING:
     from ..rules.matcher import PhraseMatcher
@@ -54,12 +55,7 @@ def tld_language(url: str | None) -> str | None:
     >>> tld_language("https://www.spiegel.de/politik/"), tld_language("https://example.com/")
     ('de', None)
     """
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return None
+    host = host_of(url) or ""
     return TLD_LANGUAGES.get(host.rsplit(".", 1)[-1]) if "." in host else None
 
 

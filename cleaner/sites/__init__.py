@@ -28,10 +28,11 @@ from typing import Any
 from ..config import CleanerConfig
 from ..detect import detect_language
 from ..errors import CleanerError
+from ..records import host_of
 from .apply import SitePacks, apply_site_rules
 from .learn import HostGroup, Learned
 from .packs import SitePack, pack_id, pack_toml, write_packs
-from .page import Page, address_key, host_of, read_page, site_of
+from .page import Page, address_key, read_page, site_of
 
 __all__ = [
     "HostGroup", "Learned", "Page", "SitePack", "SitePacks", "address_key", "apply_site_rules", "host_of",

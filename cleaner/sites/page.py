@@ -26,7 +26,7 @@ from lxml import etree
 from ..config import LoadConfig
 from ..html.parse import _STRING, _parse, _strip_code
 from ..load import decode
-from ..records import Record
+from ..records import Record, host_of
 from ..rules import phrase_key
 
 # Inline elements: their text belongs to the box around them (as a reader sees it).
@@ -61,23 +61,6 @@ class Page:
     addresses: tuple[str, ...]  # the page's own address and its canonical one, normalised
     headlines: tuple[str, ...]  # phrase keys of the ways it names its headline (og:title, h1, <title> and its first part)
     blocks: list[tuple[str, str]]  # (text, where), page order
-
-
-def host_of(url: str | None) -> str | None:
-    """The site a page belongs to: its host, lower-case, without port or a leading ``www.``.
-
-    >>> host_of("https://WWW.Example.org:8443/news/1"), host_of("not a url")
-    ('example.org', None)
-    """
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 def site_of(url: str | None, declared: str | None = None, name: str | None = None) -> str | None:
