@@ -114,11 +114,15 @@ def load_py3langid() -> Detect:
     return lambda text: identifier.classify(text)[0]
 
 
-def load_lingua(*, low_accuracy: bool) -> Detect:
+def load_lingua(*, low_accuracy: bool, all_languages: bool = False) -> Detect:
+    """lingua told the 16 languages (preloaded), or every language it knows."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    codes = [IsoCode639_1.from_str(lang) for lang in LANGS]
-    builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models()
+    if all_languages:
+        builder = LanguageDetectorBuilder.from_all_languages()
+    else:
+        codes = [IsoCode639_1.from_str(lang) for lang in LANGS]
+        builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models()
     if low_accuracy:
         builder = builder.with_low_accuracy_mode()
     detector = builder.build()
@@ -178,21 +182,6 @@ def load_simplemma() -> Detect:
     return detect
 
 
-def load_lingua_all(*, low_accuracy: bool) -> Detect:
-    from lingua import LanguageDetectorBuilder
-
-    builder = LanguageDetectorBuilder.from_all_languages()
-    if low_accuracy:
-        builder = builder.with_low_accuracy_mode()
-    detector = builder.build()
-
-    def detect(text: str) -> str:
-        language = detector.detect_language_of(text)
-        return UNDETERMINED if language is None else language.iso_code_639_1.name.lower()
-
-    return detect
-
-
 def load_cleaner(backend: str, languages: Collection[str] | None = None) -> Detect:
     try:
         from cleaner.detect import detect_language
@@ -211,8 +200,8 @@ DETECTORS: dict[str, Callable[[], Detect]] = {
     "fasttext-lid176": load_fasttext,
     "cld3": load_cld3,
     "simplemma": load_simplemma,
-    "lingua-all": partial(load_lingua_all, low_accuracy=False),
-    "lingua-all-low": partial(load_lingua_all, low_accuracy=True),
+    "lingua-all": partial(load_lingua, low_accuracy=False, all_languages=True),
+    "lingua-all-low": partial(load_lingua, low_accuracy=True, all_languages=True),
     **{f"cleaner-{backend}": partial(load_cleaner, backend) for backend in CLEANER_BACKENDS},
     # The same told the 16 languages, as the raw rows are (Cleaner(languages=...)).
     **{f"cleaner-{backend}-16": partial(load_cleaner, backend, LANGS) for backend in CLEANER_BACKENDS},

@@ -86,7 +86,8 @@ def page_metadata(tree: etree._Element, url: str | None = None,
     if "author" not in found and (byline := _byline(tree)):
         found["author"] = byline
     shown_headings = headings(tree)
-    page_title = _text(cast(etree._Element, tree.find(".//title"))) if tree.find(".//title") is not None else ""
+    title_element = tree.find(".//title")
+    page_title = _text(title_element) if title_element is not None else ""
     titles = _ld_titles(ld, page_title) + [declared[k] for k in _TITLE_KEYS if k in declared]
     # The site's names, and the author's: a blog's tab reads "Post title | Author Name".
     sites = [s for s in (found.get("site"), ld.get("publisher"), declared.get("twitter:site"), found.get("author"))
