@@ -7,12 +7,15 @@ each setting as its own process, output to /dev/null:
 * trafilatura: one process calling ``trafilatura.extract`` on every record's html;
 * ``clean --jobs 1`` and ``clean --jobs 2`` on the same file.
 
-It prints records per second and the peak resident memory of the whole
-process tree (parent and workers, summed, sampled from /proc every 50 ms),
-for 2,000 records and, for the memory check, 20,000.
+It prints records per second (median of ``--passes`` passes taken in turns
+across the settings, so a busy moment of a shared machine falls on all of
+them), the peak resident memory of the largest single process (for
+``--jobs 2``: a worker) and the peak proportional memory summed over the
+process tree (parent, workers, fork server), sampled from /proc every 50 ms;
+2,000 records for speed and, for the memory check, 20,000.
 
     .venv/bin/python bench/batch.py                 # 2,000 and 20,000 records
-    .venv/bin/python bench/batch.py --small 500 --large 2000
+    .venv/bin/python bench/batch.py --small 500 --large 0 --passes 1
 
 A benchmark that prints figures, not a test.
 """
@@ -23,15 +26,16 @@ import argparse
 import gzip
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = (ROOT / ".." / "shared" / "bench" / "scrapinghub").resolve()
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 TRAFILATURA_LOOP = """
 import json, sys, trafilatura
@@ -51,58 +55,106 @@ def build_jsonl(data: Path, count: int, path: Path) -> None:
             out.write(json.dumps({"id": n, "url": truth[page_id]["url"], "html": html}) + "\n")
 
 
-def tree_rss(root_pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
-    total, todo = 0, [root_pid]
+def _tree(root_pid: int) -> list[int]:
+    """A process and all its descendants (workers, a fork server, the resource tracker)."""
+    found, todo = [], [root_pid]
     while todo:
         pid = todo.pop()
         try:
-            with open(f"/proc/{pid}/statm") as statm:
-                total += int(statm.read().split()[1]) * PAGE_SIZE
             with open(f"/proc/{pid}/task/{pid}/children") as children:
                 todo.extend(int(c) for c in children.read().split())
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+        found.append(pid)
+    return found
 
 
-def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak tree RSS of a command, output discarded."""
+def _memory(pid: int) -> tuple[int, int]:
+    """Resident and proportional set size of one process, in bytes.
+
+    RSS counts pages shared with other processes (modules imported before a
+    fork, a memory-mapped model) in full in every process; PSS divides each
+    shared page among its sharers, so PSS summed over a process tree is what
+    the tree really holds.
+    """
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return rss, pss
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss: int  # the largest single process (for --jobs N: a worker)
+    peak_pss: int  # the whole tree, summed
+
+
+def measure(command: list[str]) -> Run:
+    """Wall seconds and peak memory of a command, output discarded."""
     started = time.perf_counter()
     with open(os.devnull, "wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, cwd=ROOT)
-        peak = 0
+        peak_rss = peak_pss = 0
         while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
+            sizes = [_memory(pid) for pid in _tree(process.pid)]
+            peak_rss = max([peak_rss] + [rss for rss, _ in sizes])
+            peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
             time.sleep(0.05)
     elapsed = time.perf_counter() - started
     if process.returncode not in (0, 1):  # 1: some records failed, still a finished run
         raise SystemExit(f"{command[2:4]} failed: {process.stderr.read().decode()[-500:]}")
-    return elapsed, peak
+    return Run(elapsed, peak_rss, peak_pss)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--small", type=int, default=2000, help="records for the speed rows")
-    parser.add_argument("--large", type=int, default=20000, help="records for the memory row")
+    parser.add_argument("--large", type=int, default=20000, help="records for the memory row (0: none)")
+    parser.add_argument("--passes", type=int, default=3, help="speed passes, taken in turns across rows")
     args = parser.parse_args()
     clean = [sys.executable, "-m", "cleaner.cli", "--format", "jsonl"]
     with tempfile.TemporaryDirectory() as folder:
         small, large = Path(folder) / "small.jsonl", Path(folder) / "large.jsonl"
         build_jsonl(args.data, args.small, small)
-        build_jsonl(args.data, args.large, large)
         rows = [
-            ("trafilatura.extract, 1 process", args.small, [sys.executable, "-c", TRAFILATURA_LOOP, str(small)]),
-            ("clean --jobs 1", args.small, clean + ["--jobs", "1", str(small)]),
-            ("clean --jobs 2", args.small, clean + ["--jobs", "2", str(small)]),
-            ("clean --jobs 2", args.large, clean + ["--jobs", "2", str(large)]),
+            ("trafilatura.extract, 1 process", [sys.executable, "-c", TRAFILATURA_LOOP, str(small)]),
+            ("clean --jobs 1", clean + ["--jobs", "1", str(small)]),
+            ("clean --jobs 2", clean + ["--jobs", "2", str(small)]),
         ]
-        print("| setting | records | records/s | peak RSS MiB (all processes) |")
-        print("| --- | --- | --- | --- |")
-        for name, count, command in rows:
-            elapsed, peak = measure(command)
-            print(f"| {name} | {count} | {count / elapsed:.1f} | {peak / 2**20:.0f} |", flush=True)
+        runs: dict[str, list[Run]] = {name: [] for name, _ in rows}
+        for _ in range(args.passes):
+            for name, command in rows:
+                runs[name].append(measure(command))
+        print(f"{args.small} records; records/s: median of {args.passes} passes taken in turns; "
+              "peak RSS of the largest single process; peak PSS summed over all processes")
+        print()
+        print("| setting | records | records/s | peak RSS MiB, largest process | peak PSS MiB, all processes |")
+        print("| --- | --- | --- | --- | --- |")
+        for name, _ in rows:
+            print(_row(name, args.small, runs[name]), flush=True)
+        if args.large:
+            build_jsonl(args.data, args.large, large)
+            print(_row("clean --jobs 2", args.large, [measure(clean + ["--jobs", "2", str(large)])]), flush=True)
+        one, two = runs["clean --jobs 1"], runs["clean --jobs 2"]
+        ratios = [a.seconds / b.seconds for a, b in zip(one, two)]
+        print()
+        print(f"2 workers / 1: {statistics.median(ratios):.2f} (passes: {', '.join(f'{r:.2f}' for r in ratios)})")
+
+
+def _row(name: str, count: int, runs: list[Run]) -> str:
+    seconds = statistics.median(run.seconds for run in runs)
+    rss = max(run.peak_rss for run in runs) / 2**20
+    pss = max(run.peak_pss for run in runs) / 2**20
+    return f"| {name} | {count} | {count / seconds:.1f} | {rss:.0f} | {pss:.0f} |"
 
 
 if __name__ == "__main__":

@@ -64,19 +64,25 @@ def write_pages(path: Path, count: int) -> None:
 
 
 def workers_of(pid: int) -> list[int]:
-    """The worker processes a `clean` process spawned (its children running spawn_main)."""
-    found = []
+    """The worker processes of a `clean` process.
+
+    Spawned workers are its children running ``spawn_main``; workers started
+    through the fork server are the server's children (the server is the
+    `clean` process's child running ``forkserver``).
+    """
+    parents, commands = {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmdline:
-            found.append(int(entry.name))
-    return found
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    servers = {p for p, parent in parents.items() if parent == pid and b"forkserver" in commands[p]}
+    return sorted(p for p, parent in parents.items()
+                  if (parent == pid and b"spawn_main" in commands[p]) or parent in servers)
 
 
 def wait_for_output(proc: subprocess.Popen, tmp_path: Path) -> None:
