@@ -222,20 +222,6 @@ def test_a_page_with_a_search_box_and_one_short_paragraph_is_no_login_wall():
     assert clean(html).text == "The library is closed on Monday for repairs."
 
 
-def test_a_phrase_table_finds_what_the_compiled_alternation_finds(cleaner):
-    # Past phrase_regex_max phrases are looked up in a table, not compiled:
-    # with the shipped packs forced into the table, every fixture page comes out the same.
-    from conftest import FIXTURES
-
-    table = Cleaner(phrase_regex_max=0)
-    assert type(table.rules.phrases.forward).__name__ == "PhraseTable"
-    pages = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".html", ".txt") and ".expected" not in p.name)
-    assert pages
-    for page in pages:
-        ours, theirs = cleaner.clean(page.read_bytes()), table.clean(page.read_bytes())
-        assert (ours.text, ours.removed) == (theirs.text, theirs.removed), page.name
-
-
 def test_a_hundred_thousand_phrases_load_without_compiling_them(tmp_path):
     phrases = ", ".join(f'"phrase {i} to drop"' for i in range(100_000))
     path = tmp_path / "big.toml"

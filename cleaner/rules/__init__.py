@@ -4,7 +4,7 @@ One concern a module:
 
 - `cleaner.rules.pack`: the pack format (`Rule`, `RulePack`), its validation, the shipped packs;
 - `cleaner.rules.actions`: what each `Action` takes, from ``strip`` to ``drop_rest``;
-- `cleaner.rules.matcher`: phrases (one automaton behind cheap gates) and patterns found in text;
+- `cleaner.rules.matcher`: phrases (one table of keys behind cheap gates) and patterns found in text;
 - `cleaner.rules.decide`: per-block verdicts: whole blocks, edges, captions, sections;
 - `cleaner.rules.passes`: whole-document passes: foreign-language interface, pages with no article.
 

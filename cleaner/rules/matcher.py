@@ -2,10 +2,13 @@
 
 Nearly every block is no chrome at all, so a miss must be cheap.  Phrases are
 tried in three layers, cheapest first: a `Gate` on how phrase keys begin (or
-end), then the alternation of all phrases, matched forwards from a block's
-start or backwards (``regex.REVERSE``) from its end.  Patterns are tried only
+end), then a `PhraseTable` of all phrase keys, matched forwards from a block's
+start or backwards from its end.  The table needs no compiling (an alternation
+of the shipped phrases with full case folding took most of a second to build,
+in every process) and answers as that alternation did.  Patterns are tried only
 on blocks with letters of their script (once languages are tagged), several
-languages' patterns at once where they can be (`PatternGroup.combined`).
+languages' patterns at once where they can be (`PatternGroup.combined`), each
+compiled when a block first needs it.
 
 Phrases never match inside a word of the same script: ``Share`` is no phrase in
 ``Shared``, but ``ИИChina`` (glued by markup) holds ``ИИ``.
@@ -115,7 +118,7 @@ class Gate:
 
 
 class PhraseMatcher:
-    """Every pack's phrases, longest first, as one alternation behind two gates.
+    """Every pack's phrases as a table of keys behind two gates; the longest phrase at a place wins.
 
     >>> from cleaner.rules import builtin_packs
     >>> phrases = PhraseMatcher(builtin_packs())
@@ -140,14 +143,7 @@ class PhraseMatcher:
         self.window = 2 * config.gate  # what the gates read of a text's start or end
         self.heads = Gate((k[:self.gate] for k in keys), self.gate, config.gate_memo)
         self.tails = Gate((k[::-1][:self.gate] for k in keys), self.gate, config.gate_memo, from_end=True)
-        self.forward: Any
-        self.backward: Any
-        if len(keys) > config.phrase_regex_max:  # compiling would take minutes: a table answers the same
-            self.forward, self.backward = PhraseTable(keys, reverse=False), PhraseTable(keys, reverse=True)
-        else:
-            alternation = "|".join(_phrase_regex(k) for k in keys)
-            self.forward = regex.compile(alternation, PATTERN_FLAGS) if keys else None
-            self.backward = regex.compile(alternation, PATTERN_FLAGS | regex.REVERSE) if keys else None
+        self.forward, self.backward = PhraseTable(keys, reverse=False), PhraseTable(keys, reverse=True)
 
     def match_phrase(self, text: str) -> tuple[Rule, str] | None:
         """The (rule, lang) of the one phrase that ``text`` is, punctuation aside."""
@@ -163,7 +159,7 @@ class PhraseMatcher:
 
     def whole(self, text: str) -> list[Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
-        if self.forward is None or len(text) > self.max_chars:
+        if self.empty or len(text) > self.max_chars:
             return []
         hits: list[Hit]
         hits, pos, end = [], 0, len(text)
@@ -203,24 +199,6 @@ class PhraseMatcher:
 
     def _lookup(self, matched: str) -> tuple[Rule, str]:
         return self.rules[phrase_key(matched)][0]
-
-
-def _phrase_regex(phrase: str) -> str:
-    parts = []
-    # Turkish İ folds to two characters, "i" and a combining dot, which the regex
-    # module does not match back against İ: both spellings are written out.
-    for ch in phrase_key(phrase).replace("i\u0307", "\u0130"):
-        if ch == "\u0130":
-            parts.append("(?:\u0130|i\u0307)")
-        elif ch == " ":
-            parts.append(r"\s+")
-        elif ch == "-":
-            parts.append(r"\s*\p{Pd}\s*")
-        elif ch == "е":
-            parts.append("[её]")
-        else:
-            parts.append(regex.escape(ch))
-    return "".join(parts)
 
 
 def _word_edge(text: str, start: int, end: int) -> bool:
