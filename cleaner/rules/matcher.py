@@ -20,7 +20,7 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import groupby
 from typing import Any, cast
 
@@ -226,20 +226,35 @@ class PatternGroup:
     Shipped patterns without groups or inline flags, and not opening with a
     wildcard, are also tried as one alternation: a block that none of them
     matches (nearly every block) costs one call instead of one per language.
+    Nothing is compiled until a block of the group's script asks, and the
+    patterns one by one only once their alternation has matched: a page in one
+    script compiles that script's patterns, and those once.
     """
 
     def __init__(self, rule: Rule, script: str, limit: int, timeout: float | None,
-                 members: list[tuple[str, regex.Pattern[str]]]) -> None:
-        self.rule, self.script, self.limit, self.timeout, self.members = rule, script, limit, timeout, members
-        plain = all(not pattern.groups and not _NOT_ALTERNATED.search(pattern.pattern) for _, pattern in members)
-        self.combined = (
-            regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in members), PATTERN_FLAGS)
-            if timeout is None and plain and len(members) > 1 else None
-        )
+                 sources: list[tuple[str, str]]) -> None:
+        self.rule, self.script, self.limit, self.timeout, self.sources = rule, script, limit, timeout, sources
+
+    @cached_property
+    def members(self) -> list[tuple[str, regex.Pattern[str]]]:
+        """(lang, compiled pattern), in the rule's order."""
+        return [(lang, regex.compile(source, PATTERN_FLAGS)) for lang, source in self.sources]
+
+    @cached_property
+    def combined(self) -> regex.Pattern[str] | None:
+        """The members as one alternation, when they can stand in one (see the class)."""
+        if self.timeout is not None or len(self.sources) < 2 or any(_NOT_ALTERNATED.search(s) for _, s in self.sources):
+            return None
+        try:
+            combined = regex.compile("|".join(f"(?:{source})" for _, source in self.sources), PATTERN_FLAGS)
+        except regex.error:  # groups that refer to each other across members
+            return None
+        return None if combined.groups else combined  # a member with groups: its numbers would shift
 
     def first_match(self, text: str, at: int) -> str | None:
         """The language of the first pattern that matches all of ``text``."""
-        if self.combined is not None and not self.combined.fullmatch(text):
+        combined = self.combined
+        if combined is not None and not combined.fullmatch(text):
             return None
         for lang, pattern in self.members:
             if not self.timeout:
