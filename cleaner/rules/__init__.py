@@ -41,10 +41,11 @@ __all__ = [
 
 
 class RuleSet:
-    """Compiled packs: one phrase matcher for all packs, patterns per rule, and the numbers they run by.
+    """Packs made ready to match: one phrase table for all packs, patterns per rule, and the numbers they run by.
 
-    Built once per `cleaner.Cleaner`; pickles as what it was built from, and
-    compiles again where it is unpickled.
+    Built once per `cleaner.Cleaner`, in milliseconds: patterns compile when a
+    block of their script first needs them.  Pickles as what it was built
+    from, and is built again where it is unpickled.
     """
 
     def __init__(self, packs: Sequence[RulePack], config: RulesConfig = RulesConfig(),
