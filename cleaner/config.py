@@ -203,15 +203,10 @@ class RulesConfig:
     # A pattern rule never sees a longer block unless it says so (``max_chars``).
     pattern_max_chars: int = 500
     # Characters of a phrase's start and end compared (as phrase keys) before
-    # the full match: a miss of the phrase alternation costs tens of microseconds.
+    # the full match: most text fails on its second or third character.
     gate: int = 8
     # Gate answers kept per rule set.
     gate_memo: int = 8192
-    # Up to this many phrases are matched as one compiled alternation (the
-    # shipped packs hold ~1,400); more are looked up in a table
-    # (`cleaner.rules.table`): the regex module compiles about a phrase per
-    # millisecond, so 100,000 took five minutes and a gigabyte per process.
-    phrase_regex_max: int = 5000
     # A block made of a few phrases glued together; a longer block is read at its edges only.
     whole_block_max_chars: int = 240
     # A longer block above (or around) an AI-image label is a paragraph, not its caption.

@@ -4,10 +4,12 @@ import time
 from pathlib import Path
 
 import pytest
+import regex
 
 from cleaner import Cleaner, RulePackError, RuleTimeoutError, load_pack
 from cleaner.config import RulesConfig
 from cleaner.rules import CATEGORIES, builtin_packs
+from cleaner.rules.pack import PATTERN_FLAGS
 
 LANGUAGES = ("ru", "en", "uk", "de", "fr", "es", "it", "pt", "pl", "zh", "ja")
 PATTERN_MAX_CHARS, PATTERN_TIMEOUT = RulesConfig().pattern_max_chars, RulesConfig().pattern_timeout
@@ -81,9 +83,29 @@ def test_builtin_patterns_stay_linear_on_repetitive_blocks(filler):
         assert pack.trusted
         for rule in pack.rules:
             text = (filler * 1000)[: rule.max_chars or PATTERN_MAX_CHARS]
-            for _, pattern in rule.patterns:
+            for _, source in rule.patterns:
+                pattern = regex.compile(source, PATTERN_FLAGS)
                 pattern.fullmatch(text, timeout=PATTERN_TIMEOUT)  # raises TimeoutError if not
                 pattern.fullmatch(text + "x", timeout=PATTERN_TIMEOUT)
+
+
+def test_shipped_patterns_compile_where_first_needed_and_user_patterns_at_load(tmp_path):
+    # The shipped packs are trusted and tested (above): nothing of theirs is compiled
+    # until a block of the pattern's script asks.  A user's bad pattern still fails at load.
+    rules = Cleaner().rules.patterns
+    assert all("members" not in vars(group) and "combined" not in vars(group) for group in rules.groups)
+    Cleaner().clean("Title\n\nThe council met on Monday.\n\nРеклама")
+    with pytest.raises(RulePackError, match="invalid regex"):
+        load_pack(_pack(tmp_path, '[[rules]]\nid = "a"\ncategory = "share"\naction = "drop_block"\n'
+                                  "patterns = {en = ['(unclosed']}\n"))
+
+
+def test_a_page_compiles_only_the_patterns_of_its_scripts():
+    cleaner = Cleaner()
+    cleaner.clean("Заголовок\n\nСовет утвердил бюджет города на следующий год после долгих споров.\n\nРеклама")
+    compiled = {group.script for group in cleaner.rules.patterns.groups
+                if "members" in vars(group) or "combined" in vars(group)}
+    assert compiled == {"Cyrl"}
 
 
 def test_a_user_pack_keeps_the_pattern_timeout(tmp_path):
@@ -220,20 +242,6 @@ def test_a_page_with_a_search_box_and_one_short_paragraph_is_no_login_wall():
     html = ("<html><body><form><input type='search' name='q'></form>"
             "<p>The library is closed on Monday for repairs.</p></body></html>")
     assert clean(html).text == "The library is closed on Monday for repairs."
-
-
-def test_a_phrase_table_finds_what_the_compiled_alternation_finds(cleaner):
-    # Past phrase_regex_max phrases are looked up in a table, not compiled:
-    # with the shipped packs forced into the table, every fixture page comes out the same.
-    from conftest import FIXTURES
-
-    table = Cleaner(phrase_regex_max=0)
-    assert type(table.rules.phrases.forward).__name__ == "PhraseTable"
-    pages = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".html", ".txt") and ".expected" not in p.name)
-    assert pages
-    for page in pages:
-        ours, theirs = cleaner.clean(page.read_bytes()), table.clean(page.read_bytes())
-        assert (ours.text, ours.removed) == (theirs.text, theirs.removed), page.name
 
 
 def test_a_hundred_thousand_phrases_load_without_compiling_them(tmp_path):

@@ -4,7 +4,7 @@ One concern a module:
 
 - `cleaner.rules.pack`: the pack format (`Rule`, `RulePack`), its validation, the shipped packs;
 - `cleaner.rules.actions`: what each `Action` takes, from ``strip`` to ``drop_rest``;
-- `cleaner.rules.matcher`: phrases (one automaton behind cheap gates) and patterns found in text;
+- `cleaner.rules.matcher`: phrases (one table of keys behind cheap gates) and patterns found in text;
 - `cleaner.rules.decide`: per-block verdicts: whole blocks, edges, captions, sections;
 - `cleaner.rules.passes`: whole-document passes: foreign-language interface, pages with no article.
 
@@ -41,10 +41,11 @@ __all__ = [
 
 
 class RuleSet:
-    """Compiled packs: one phrase matcher for all packs, patterns per rule, and the numbers they run by.
+    """Packs made ready to match: one phrase table for all packs, patterns per rule, and the numbers they run by.
 
-    Built once per `cleaner.Cleaner`; pickles as what it was built from, and
-    compiles again where it is unpickled.
+    Built once per `cleaner.Cleaner`, in milliseconds: patterns compile when a
+    block of their script first needs them.  Pickles as what it was built
+    from, and is built again where it is unpickled.
     """
 
     def __init__(self, packs: Sequence[RulePack], config: RulesConfig = RulesConfig(),

@@ -2,10 +2,13 @@
 
 Nearly every block is no chrome at all, so a miss must be cheap.  Phrases are
 tried in three layers, cheapest first: a `Gate` on how phrase keys begin (or
-end), then the alternation of all phrases, matched forwards from a block's
-start or backwards (``regex.REVERSE``) from its end.  Patterns are tried only
+end), then a `PhraseTable` of all phrase keys, matched forwards from a block's
+start or backwards from its end.  The table needs no compiling (an alternation
+of the shipped phrases with full case folding took most of a second to build,
+in every process) and answers as that alternation did.  Patterns are tried only
 on blocks with letters of their script (once languages are tagged), several
-languages' patterns at once where they can be (`PatternGroup.combined`).
+languages' patterns at once where they can be (`PatternGroup.combined`), each
+compiled when a block first needs it.
 
 Phrases never match inside a word of the same script: ``Share`` is no phrase in
 ``Shared``, but ``ИИChina`` (glued by markup) holds ``ИИ``.
@@ -17,7 +20,7 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import groupby
 from typing import Any, cast
 
@@ -115,7 +118,7 @@ class Gate:
 
 
 class PhraseMatcher:
-    """Every pack's phrases, longest first, as one alternation behind two gates.
+    """Every pack's phrases as a table of keys behind two gates; the longest phrase at a place wins.
 
     >>> from cleaner.rules import builtin_packs
     >>> phrases = PhraseMatcher(builtin_packs())
@@ -140,14 +143,7 @@ class PhraseMatcher:
         self.window = 2 * config.gate  # what the gates read of a text's start or end
         self.heads = Gate((k[:self.gate] for k in keys), self.gate, config.gate_memo)
         self.tails = Gate((k[::-1][:self.gate] for k in keys), self.gate, config.gate_memo, from_end=True)
-        self.forward: Any
-        self.backward: Any
-        if len(keys) > config.phrase_regex_max:  # compiling would take minutes: a table answers the same
-            self.forward, self.backward = PhraseTable(keys, reverse=False), PhraseTable(keys, reverse=True)
-        else:
-            alternation = "|".join(_phrase_regex(k) for k in keys)
-            self.forward = regex.compile(alternation, PATTERN_FLAGS) if keys else None
-            self.backward = regex.compile(alternation, PATTERN_FLAGS | regex.REVERSE) if keys else None
+        self.forward, self.backward = PhraseTable(keys, reverse=False), PhraseTable(keys, reverse=True)
 
     def match_phrase(self, text: str) -> tuple[Rule, str] | None:
         """The (rule, lang) of the one phrase that ``text`` is, punctuation aside."""
@@ -163,7 +159,7 @@ class PhraseMatcher:
 
     def whole(self, text: str) -> list[Hit]:
         """Phrases that make up all of ``text`` (separators aside), else []."""
-        if self.forward is None or len(text) > self.max_chars:
+        if self.empty or len(text) > self.max_chars:
             return []
         hits: list[Hit]
         hits, pos, end = [], 0, len(text)
@@ -205,24 +201,6 @@ class PhraseMatcher:
         return self.rules[phrase_key(matched)][0]
 
 
-def _phrase_regex(phrase: str) -> str:
-    parts = []
-    # Turkish İ folds to two characters, "i" and a combining dot, which the regex
-    # module does not match back against İ: both spellings are written out.
-    for ch in phrase_key(phrase).replace("i\u0307", "\u0130"):
-        if ch == "\u0130":
-            parts.append("(?:\u0130|i\u0307)")
-        elif ch == " ":
-            parts.append(r"\s+")
-        elif ch == "-":
-            parts.append(r"\s*\p{Pd}\s*")
-        elif ch == "е":
-            parts.append("[её]")
-        else:
-            parts.append(regex.escape(ch))
-    return "".join(parts)
-
-
 def _word_edge(text: str, start: int, end: int) -> bool:
     """A phrase must not begin or end inside a word of the same script."""
     ok_start = start == 0 or _boundary(text, start)
@@ -248,20 +226,35 @@ class PatternGroup:
     Shipped patterns without groups or inline flags, and not opening with a
     wildcard, are also tried as one alternation: a block that none of them
     matches (nearly every block) costs one call instead of one per language.
+    Nothing is compiled until a block of the group's script asks, and the
+    patterns one by one only once their alternation has matched: a page in one
+    script compiles that script's patterns, and those once.
     """
 
     def __init__(self, rule: Rule, script: str, limit: int, timeout: float | None,
-                 members: list[tuple[str, regex.Pattern[str]]]) -> None:
-        self.rule, self.script, self.limit, self.timeout, self.members = rule, script, limit, timeout, members
-        plain = all(not pattern.groups and not _NOT_ALTERNATED.search(pattern.pattern) for _, pattern in members)
-        self.combined = (
-            regex.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in members), PATTERN_FLAGS)
-            if timeout is None and plain and len(members) > 1 else None
-        )
+                 sources: list[tuple[str, str]]) -> None:
+        self.rule, self.script, self.limit, self.timeout, self.sources = rule, script, limit, timeout, sources
+
+    @cached_property
+    def members(self) -> list[tuple[str, regex.Pattern[str]]]:
+        """(lang, compiled pattern), in the rule's order."""
+        return [(lang, regex.compile(source, PATTERN_FLAGS)) for lang, source in self.sources]
+
+    @cached_property
+    def combined(self) -> regex.Pattern[str] | None:
+        """The members as one alternation, when they can stand in one (see the class)."""
+        if self.timeout is not None or len(self.sources) < 2 or any(_NOT_ALTERNATED.search(s) for _, s in self.sources):
+            return None
+        try:
+            combined = regex.compile("|".join(f"(?:{source})" for _, source in self.sources), PATTERN_FLAGS)
+        except regex.error:  # groups that refer to each other across members
+            return None
+        return None if combined.groups else combined  # a member with groups: its numbers would shift
 
     def first_match(self, text: str, at: int) -> str | None:
         """The language of the first pattern that matches all of ``text``."""
-        if self.combined is not None and not self.combined.fullmatch(text):
+        combined = self.combined
+        if combined is not None and not combined.fullmatch(text):
             return None
         for lang, pattern in self.members:
             if not self.timeout:

@@ -23,16 +23,30 @@ Those strings repeat on the site's pages while articles do not.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ..config import CleanerConfig
 from ..detect import detect_language
 from ..errors import CleanerError
 from ..records import host_of
 from .apply import SitePacks, apply_site_rules
-from .learn import HostGroup, Learned
-from .packs import SitePack, pack_id, pack_toml, write_packs
-from .page import Page, address_key, read_page, site_of
+
+if TYPE_CHECKING:
+    from .learn import HostGroup, Learned
+    from .packs import SitePack, pack_id, pack_toml, write_packs
+    from .page import Page, address_key, read_page, site_of
+
+# Learning reads pages with lxml: imported on first use, so that applying packs
+# (every `Cleaner`, `cleaner.core`) does not load it for a text page.
+_LAZY = {"HostGroup": "learn", "Learned": "learn", "SitePack": "packs", "pack_id": "packs", "pack_toml": "packs",
+         "write_packs": "packs", "Page": "page", "address_key": "page", "read_page": "page", "site_of": "page"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "HostGroup", "Learned", "Page", "SitePack", "SitePacks", "address_key", "apply_site_rules", "host_of",
@@ -49,6 +63,9 @@ def learn_sites(records: Iterable[Any], config: CleanerConfig | None = None,
     cannot be read is skipped, its message appended to ``errors`` when given.
     The same pages in any order give the same packs, byte for byte.
     """
+    from .learn import HostGroup
+    from .page import read_page
+
     config = config or CleanerConfig()
     groups: dict[str, HostGroup] = {}
     for item in records:
@@ -74,6 +91,8 @@ def learn_sites(records: Iterable[Any], config: CleanerConfig | None = None,
 
 def learn_group(group: HostGroup, config: CleanerConfig | None = None) -> SitePack | None:
     """The pack of one host's pages, or None when they teach nothing."""
+    from .packs import SitePack, pack_toml
+
     config = config or CleanerConfig()
     articles, learned = group.learn()
     if not learned:

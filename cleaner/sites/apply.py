@@ -21,7 +21,6 @@ from ..errors import RulePackError
 from ..rules import RulePack, RuleSet, load_pack, phrase_key
 from ..rules.actions import Action
 from ..rules.matcher import SEPARATORS, Hit, PhraseMatcher
-from .page import site_of
 
 if TYPE_CHECKING:
     import regex
@@ -74,6 +73,8 @@ def apply_site_rules(doc: Document, context: Context) -> Document:
     sites = context.sites
     if sites is None:
         return doc
+    from .page import site_of  # here: reading pages needs lxml, which a text page never loads
+
     metadata = doc.metadata
     rules = sites.for_host(site_of(doc.input.url, metadata.get("url"), metadata.get("site")))
     if rules is None:
