@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 # One folder per layout of the files below: bump when it changes.
-_LAYOUT = 1
+_LAYOUT = 2
 _ARRAYS = ("ptc", "pc", "nextmove", "row", "out")
 
 
@@ -42,12 +43,31 @@ def cache_root() -> Path:
 
 def py3langid_identifier(norm_probs: bool = True) -> Any:
     """py3langid's ``LanguageIdentifier`` over its shipped model, from the cache when it can be."""
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-
     source = Path(MODEL_DIR) / MODEL_FILE
     arrays = _cached(source, _folder_for(source))
     ptc, pc, classes, nextmove, row, out = arrays
-    return LanguageIdentifier(ptc, pc, classes, nextmove, out, norm_probs=norm_probs, tk_row=row)
+    return _Identifier(ptc, pc, classes, nextmove, out, norm_probs=norm_probs, tk_row=row)
+
+
+class _Identifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no type hints
+    """py3langid's identifier, its ranking sorted by numpy: the same list in a third of the time."""
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        # As LanguageIdentifier.rank: one entry per label (its first column
+        # holds the merged score), best first, equal scores in the model's
+        # order (a stable sort, as sorted(reverse=True) is).
+        scores = self._decide(text)
+        classes = self.nb_classes  # set_languages() replaces it
+        if getattr(self, "_ranked_for", None) is not classes:
+            first: dict[str, int] = {}
+            for column, lang in enumerate(classes):
+                first.setdefault(lang, column)
+            self._columns = np.fromiter(first.values(), dtype=np.intp, count=len(first))
+            self._labels = np.array(list(first), dtype=object)
+            self._ranked_for = classes
+        ranked = scores[self._columns]
+        order = np.argsort(-ranked, kind="stable")
+        return list(zip(self._labels[order].tolist(), ranked[order].tolist()))
 
 
 def _folder_for(source: Path) -> Path:
@@ -68,7 +88,10 @@ def _cached(source: Path, folder: Path) -> tuple[Any, ...]:
 
     ptc, pc, classes, nextmove, row, out = load_model(source)
     arrays = {
-        "ptc": np.asarray(ptc), "pc": np.asarray(pc),
+        # float32, not the shipped float16: numpy multiplies float16 without
+        # BLAS, three times slower, to the same float32 sums (checked on
+        # 26,000 texts up to 2,000 characters: equal to the last bit).
+        "ptc": np.asarray(ptc, dtype=np.float32), "pc": np.asarray(pc),
         "nextmove": np.frombuffer(nextmove, dtype=_UNSIGNED[nextmove.itemsize]),
         "row": np.frombuffer(row, dtype=_UNSIGNED[row.itemsize]),
         "out": np.asarray(out, dtype=np.int32),
