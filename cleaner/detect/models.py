@@ -27,7 +27,7 @@ import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 # One folder per layout of the files below: bump when it changes.
-_LAYOUT = 2
+_LAYOUT = 3
 _ARRAYS = ("ptc", "pc", "nextmove", "row", "out")
 
 
@@ -50,7 +50,17 @@ def py3langid_identifier(norm_probs: bool = True) -> Any:
 
 
 class _Identifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no type hints
-    """py3langid's identifier, its ranking sorted by numpy: the same list in a third of the time."""
+    """py3langid's identifier with two faster steps that give the same numbers."""
+
+    def _sparse_score(self, visits: dict[int, int], table: np.ndarray) -> np.ndarray:
+        # The weights are float16 (half the memory of float32); numpy
+        # multiplies float32 by float16 without BLAS, three times slower, to
+        # the same float32 sums as over the rows cast first (equal to the
+        # last bit on 26,000 texts up to 2,000 characters).
+        idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+        counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+        scores: np.ndarray = np.log1p(counts) @ table[idx].astype(np.float32) + self.nb_pc
+        return scores
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         # As LanguageIdentifier.rank: one entry per label (its first column
@@ -88,10 +98,7 @@ def _cached(source: Path, folder: Path) -> tuple[Any, ...]:
 
     ptc, pc, classes, nextmove, row, out = load_model(source)
     arrays = {
-        # float32, not the shipped float16: numpy multiplies float16 without
-        # BLAS, three times slower, to the same float32 sums (checked on
-        # 26,000 texts up to 2,000 characters: equal to the last bit).
-        "ptc": np.asarray(ptc, dtype=np.float32), "pc": np.asarray(pc),
+        "ptc": np.asarray(ptc), "pc": np.asarray(pc),
         "nextmove": np.frombuffer(nextmove, dtype=_UNSIGNED[nextmove.itemsize]),
         "row": np.frombuffer(row, dtype=_UNSIGNED[row.itemsize]),
         "out": np.asarray(out, dtype=np.int32),
