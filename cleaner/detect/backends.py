@@ -30,9 +30,9 @@ class Py3LangidBackend:
     name = "py3langid"
 
     def __init__(self) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from .models import py3langid_identifier
 
-        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._identifier = py3langid_identifier(norm_probs=True)  # mapped from the user's cache: milliseconds
         self._lock = threading.Lock()  # rank() walks shared numpy buffers
 
     def scores(self, text: str) -> list[tuple[str, float]]:
