@@ -177,9 +177,11 @@ def _surely_within(html: str, config: LimitsConfig) -> bool:
     all three in a fraction of the scan's time; one that fails a bound is
     scanned, which says which limit it is over, if any.
     """
-    if config.max_elements and html.count("<") > config.max_elements:
+    # Counted only when the page's length alone allows too many: an element takes two characters, an attribute one.
+    if config.max_elements and len(html) // 2 > config.max_elements and html.count("<") > config.max_elements:
         return False
-    if config.max_attributes and html.count("=") + len(html) // 2 > config.max_attributes:
+    if config.max_attributes and len(html) > config.max_attributes \
+            and html.count("=") + len(html) // 2 > config.max_attributes:
         return False
     if most := config.max_element_attributes:
         first = html.find(">")

@@ -78,16 +78,18 @@ def _refused(html: str, config: LimitsConfig) -> bool:
 
 
 # Attribute names weigh most: long tags full of attributes are what the bounds must not miss.
-_PIECES = ["<a", "<script>", "</script>", "<!--", "-->", ">", "/", "'", '"', " ", "x", " c=1"] + [" b", " b" * 16] * 6
+_PIECES = ["<a", "<script>", "</script>", "<!--", "-->", ">", "/", "'", '"', " ", "x", "=", " c=1"] + [" b", " b" * 16] * 6
 
 
 _LONG = " b" * 16
 
 
 @settings(max_examples=3000, deadline=None)
-# Each bound at its edge: one "<" more than the elements allowed; a long tag whose attributes are
+# Each bound at its edge: one "<" more than the elements allowed, in few characters; a long tag whose attributes are
 # two characters each; a tag over the limit right after a long one under it (25 attributes in 70 characters).
 @example(pieces=["<a", ">"] * 3, elements=2, attributes=0, per_element=0)
+@example(pieces=["<a", ">", "<a", ">", "<a"], elements=2, attributes=0, per_element=0)  # 3 elements in 8 characters
+@example(pieces=["<a", *["="] * 30], elements=1, attributes=20, per_element=0)  # 30 attributes in 32 characters
 @example(pieces=["<a", _LONG, _LONG, " b"], elements=1, attributes=25, per_element=0)
 @example(pieces=["<a", _LONG, *[" c=1"] * 9, ">", "<a", _LONG, _LONG, " b", " b", ">"], elements=2, attributes=0,
          per_element=33)
