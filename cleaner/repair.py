@@ -13,25 +13,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import ftfy
 import regex
-from ftfy.badness import MOJIBAKE_CATEGORIES
-from ftfy.chardata import CONTROL_CHARS
 
 from .document import Document
 
 if TYPE_CHECKING:
-    from .core import Context
+    import ftfy
 
-FTFY_CONFIG = ftfy.TextFixerConfig(
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_latin_ligatures=False,
-    normalization="NFC",
-    explain=True,
-)
+    from .core import Context
 
 # Character repairs, made before the rules read a block: ftfy, then what no
 # reader sees.  Zero-width joiners (U+200C, U+200D) stay: Persian, Indic
@@ -45,6 +37,31 @@ REPAIR_STEPS: Steps = (
 ODD_SPACES = regex.compile(r"[^\S\n\r ]")  # white space other than a space or a line end
 
 
+@cache
+def _ftfy_setup() -> tuple[ftfy.TextFixerConfig, re.Pattern[str]]:
+    """Our ftfy settings and the characters ftfy can act on, made for the first text that is not plain ASCII.
+
+    Importing ftfy takes 35-45 ms, which a page of plain ASCII never needs
+    (see `_ftfy`): it is imported here, not with the module.
+    """
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_latin_ligatures=False,
+        normalization="NFC",
+        explain=True,
+    )
+    return config, _ftfy_would_act()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FTFY_CONFIG":  # our ftfy settings, for tests and callers that replay a repair
+        return _ftfy_setup()[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _ftfy_would_act() -> re.Pattern[str]:
     """A character ftfy can act on: without one, ftfy (our settings) returns text unchanged.
 
@@ -55,13 +72,13 @@ def _ftfy_would_act() -> re.Pattern[str]:
     most languages is checked at the speed of one character class.  The other
     steps: HTML entities, line breaks, surrogates, escapes and control characters.
     """
+    from ftfy.badness import MOJIBAKE_CATEGORIES
+    from ftfy.chardata import CONTROL_CHARS
+
     categories = ("c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "box", "law")
     marks = "".join(MOJIBAKE_CATEGORIES[name] for name in categories) + "ŒœØÙ√≈‚Ђ€ВГРСΒΓΞΟ"
     others = "&\r\x1b\u2028\u2029\ud800-\udfff" + "".join(re.escape(chr(c)) for c in sorted(CONTROL_CHARS))
     return re.compile(f"[{marks}{others}]")
-
-
-_FTFY_WOULD_ACT = _ftfy_would_act()
 
 
 def repair_text(text: str, fixes: Counter[str] | None = None) -> str:
@@ -87,9 +104,12 @@ def repair_text(text: str, fixes: Counter[str] | None = None) -> str:
 def _ftfy(text: str, fixes: Counter[str]) -> str:
     if text.isascii() and "&" not in text:  # ASCII text needs ftfy only for HTML entities
         return text
-    if not _FTFY_WOULD_ACT.search(text) and unicodedata.is_normalized("NFC", text):
+    config, would_act = _ftfy_setup()
+    if not would_act.search(text) and unicodedata.is_normalized("NFC", text):
         return text  # ftfy's mojibake check costs 0.2 us a character; this one a hundredth of that
-    fixed, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
+    import ftfy  # imported by _ftfy_setup: a dictionary lookup
+
+    fixed, explanation = ftfy.fix_and_explain(text, config=config)
     if fixed != text:
         for step in explanation or ():
             fixes[f"ftfy:{step.action}:{step.parameter}"] += 1

@@ -18,7 +18,7 @@ from conftest import FIXTURES
 ROOT = FIXTURES.parent
 # What only an HTML page (or a batch option) needs.
 HTML_ONLY = ("lxml", "trafilatura", "htmldate", "courlan", "justext")
-NEVER_AT_START = HTML_ONLY + ("jsonschema", "tqdm", "charset_normalizer")
+NEVER_AT_START = HTML_ONLY + ("jsonschema", "tqdm", "charset_normalizer", "ftfy")
 
 
 def _loaded(code: str) -> set[str]:
@@ -61,3 +61,11 @@ def test_a_cleaner_with_lazy_state_pickles_before_and_after_use():
     expected = cleaner.clean(page).to_json()  # compiles the patterns this page needs
     warm = pickle.loads(pickle.dumps(cleaner))
     assert cold.clean(page).to_json() == expected == warm.clean(page).to_json()
+
+
+def test_ftfy_is_imported_only_for_text_it_could_act_on():
+    plain = "Council approves budget\n\nThe council approved the budget on Monday after a long debate."
+    assert "ftfy" not in _loaded(f"import cleaner; cleaner.clean({plain!r})")
+    broken = "Caf\u00c3\u00a9 reopens\n\nThe caf\u00c3\u00a9 on the square reopened on Monday after repairs."
+    code = f"import cleaner; assert 'café on the square' in cleaner.clean({broken!r}).text"
+    assert "ftfy" in _loaded(code)
