@@ -12,7 +12,10 @@ busy moment of the shared machine falls on all of them); min / median / max:
 numpy and the modules are imported before the clock starts in every row
 (py3langid needs numpy either way: ~0.1 s on this machine), so the rows
 compare the model alone.
-Then one process per ``--tree`` cleans the 181 ScrapingHub pages and prints
+Then the detect stage alone on the 181 ScrapingHub pages' documents, one
+process per ``--tree`` in turns (CPU time, the memo emptied each pass,
+fastest of three passes per process).  Then one process per ``--tree``
+cleans the 181 pages and prints
 its peak RSS (``ru_maxrss``) and, at the end, ``RssAnon`` (private) and
 ``RssFile`` (file pages: the mapped model, shared by every worker) from
 ``/proc/self/status``.
@@ -59,6 +62,40 @@ kib = lambda key: int(status[key].split()[0]) / 1024
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, kib("RssAnon"), kib("RssFile"))
 """
 
+# The detect stage alone: the documents are taken as they reach it (one
+# Cleaner, every page run up to detect), then tagged again --passes times
+# with the memo emptied each pass; CPU time of the process (less sensitive
+# to a shared machine than wall time), ms per page, fastest pass.
+DETECT = """
+import gzip, json, sys, time
+from pathlib import Path
+import cleaner, cleaner.core as core
+from cleaner.detect import detect
+data, passes = Path(sys.argv[1]), int(sys.argv[2])
+truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+docs = []
+def grab(doc, context):
+    docs.append(doc)
+    return doc
+grab.__name__ = "detect"
+core.STAGES = core.STAGES[:core.STAGES.index(core.detect)] + (grab,)
+page_cleaner = cleaner.Cleaner()
+for path in sorted((data / "html").glob("*.html.gz")):
+    try:
+        page_cleaner.clean(gzip.decompress(path.read_bytes()), url=truth[path.name.split(".")[0]]["url"])
+    except Exception:
+        pass  # the stages after detect were cut off: the result cannot be built
+page_cleaner.detector.backend  # the model loaded before the clock
+best = float("inf")
+for _ in range(passes):
+    page_cleaner.detector._memo.clear()
+    start = time.process_time()
+    for doc in docs:
+        detect(doc, page_cleaner.context)
+    best = min(best, (time.process_time() - start) / len(docs))
+print(best)
+"""
+
 
 def run(code: str, *args: str, tree: Path = REPO_ROOT, env: dict[str, str] | None = None) -> list[float]:
     """Run ``code`` in a fresh interpreter with ``tree`` first on the path; its printed numbers."""
@@ -91,9 +128,19 @@ def main() -> None:
     for name, values in times.items():
         print(f"| {name} | {spread(values, 1, 3)} |")
     print()
+    trees = args.tree or [REPO_ROOT]
+    detect_ms: dict[Path, list[float]] = {tree: [] for tree in trees}
+    for _ in range(args.runs):
+        for tree in trees:
+            detect_ms[tree].extend(run(DETECT, str(args.data), "3", tree=tree.resolve()))
+    print(f"| tree | detect ms/page, CPU ({args.runs} processes, fastest of 3 passes each) |")
+    print("| --- | --- |")
+    for tree, values in detect_ms.items():
+        print(f"| {tree} | {spread(values, 1000, 2)} |")
+    print()
     print("| tree | peak RSS MiB | private (RssAnon) MiB | file pages (RssFile) MiB |")
     print("| --- | --- | --- | --- |")
-    for tree in args.tree or [REPO_ROOT]:
+    for tree in trees:
         peak, anon, file_pages = run(PAGES, str(args.data), tree=tree.resolve())
         print(f"| {tree} | {peak:.0f} | {anon:.0f} | {file_pages:.0f} |")
 
