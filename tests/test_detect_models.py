@@ -72,3 +72,16 @@ def test_broken_cache_folder_is_converted_again(
     identifier = models.py3langid_identifier()
     assert models._read(folder) is not None
     assert identifier.rank("Читайте также") == shipped.rank("Читайте также")
+
+
+def test_older_layouts_of_the_same_model_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    from py3langid.langid import MODEL_DIR
+
+    current = models._folder_for(Path(MODEL_DIR) / MODEL_FILE)
+    older = current.with_name(current.name.rsplit("-v", 1)[0] + "-v0")
+    another_version = current.with_name("py3langid-0.0.1-1-1-v0")  # another environment's: kept
+    for folder in (older, another_version):
+        folder.mkdir(parents=True)
+    models.py3langid_identifier()
+    assert current.is_dir() and not older.exists() and another_version.is_dir()
