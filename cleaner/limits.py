@@ -162,7 +162,7 @@ def _long_stretch(max_element_attributes: int) -> re.Pattern[str]:
     return re.compile(r">([^>]{%d,})" % (2 * max_element_attributes + 2))
 
 
-_TAG_START = regex.compile(r"<[A-Za-z]")
+_TAG_START = regex.compile(r"<[A-Za-z]", regex.I)  # as the scan's tags: case-blind, "<ſ" (long s) is one too
 
 
 def _surely_within(html: str, config: LimitsConfig) -> bool:

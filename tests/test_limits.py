@@ -78,7 +78,7 @@ def _refused(html: str, config: LimitsConfig) -> bool:
 
 
 # Attribute names weigh most: long tags full of attributes are what the bounds must not miss.
-_PIECES = ["<a", "<script>", "</script>", "<!--", "-->", ">", "/", "'", '"', " ", "x", "=", " c=1"] + [" b", " b" * 16] * 6
+_PIECES = ["<a", "<ſ", "<script>", "</script>", "<!--", "-->", ">", "/", "'", '"', " ", "x", "=", " c=1"] + [" b", " b" * 16] * 6
 
 
 _LONG = " b" * 16
@@ -90,6 +90,7 @@ _LONG = " b" * 16
 @example(pieces=["<a", ">"] * 3, elements=2, attributes=0, per_element=0)
 @example(pieces=["<a", ">", "<a", ">", "<a"], elements=2, attributes=0, per_element=0)  # 3 elements in 8 characters
 @example(pieces=["<a", *["="] * 30], elements=1, attributes=20, per_element=0)  # 30 attributes in 32 characters
+@example(pieces=["<ſ", _LONG, _LONG, _LONG], elements=1, attributes=0, per_element=33)  # a tag to a case-blind scan
 @example(pieces=["<a", _LONG, _LONG, " b"], elements=1, attributes=25, per_element=0)
 @example(pieces=["<a", _LONG, *[" c=1"] * 9, ">", "<a", _LONG, _LONG, " b", " b", ">"], elements=2, attributes=0,
          per_element=33)
