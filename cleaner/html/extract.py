@@ -17,6 +17,7 @@ from ..document import NO_LAYOUT, Block, Document, Layout
 from ..errors import TooDeepError
 from ..load import document_start
 from ..rules import Rule
+from . import inline
 from .metadata import page_metadata
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
 from .prune import Pruned, prune
@@ -72,9 +73,14 @@ def extract_html(doc: Document, context: Context) -> Document:
     tree = _parse(loaded.text[document_start(loaded.text):])
     if tree is not None:
         _strip_code(tree)
-    pruned = prune(tree, rules, context.config) if tree is not None else []
+    if tree is None:
+        pruned = []
+    elif html.images:  # pictures whose AI-image caption goes, go too
+        pruned = inline.prune_pictures(tree, rules, context.config)
+    else:
+        pruned = prune(tree, rules, context.config)
     source = tree if tree is not None else loaded.text
-    settings, fallback, thorough = _extractors()
+    settings, fallback, thorough = _extractors(html.links, html.images)
     # A Document, as_dict being False (trafilatura types the call for every option).
     extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=settings))
     fast_body = extracted.body if extracted is not None else None
@@ -107,19 +113,25 @@ def extract_html(doc: Document, context: Context) -> Document:
         not_article = rules.markup("not-an-article")
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
         pieces, reason = [], not_article.reason(verdict)
+    if (html.links or html.images) and extracted is not None and extracted.body is not None:
+        inline.attach(pieces, extracted.body, _body_blocks, tree, doc.input.url or metadata.get("url"), rules,
+                      html.links, html.images)
     _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason
     return doc
 
 
 @cache
-def _extractors() -> tuple[Extractor, Extractor, Extractor]:
-    """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser)."""
+def _extractors(links: bool = False, images: bool = False) -> tuple[Extractor, Extractor, Extractor]:
+    """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser).
+
+    With ``links`` or ``images``, trafilatura keeps ``<ref>`` and ``<graphic>`` for `cleaner.html.inline`.
+    """
     from trafilatura.settings import Extractor
 
     names = {"include_comments": "comments", "include_tables": "tables", "favor_recall": "recall"}
     return cast("tuple[Extractor, Extractor, Extractor]", tuple(
-        Extractor(**{names.get(key, key): value for key, value in options.items()})
+        Extractor(**{names.get(key, key): value for key, value in options.items()}, links=links, images=images)
         for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS, THOROUGH_OPTIONS)
     ))
 
