@@ -73,14 +73,15 @@ def extract_html(doc: Document, context: Context) -> Document:
     tree = _parse(loaded.text[document_start(loaded.text):])
     if tree is not None:
         _strip_code(tree)
+    labelled: set[str] = set()  # pictures whose AI-image caption goes (and go with it): with the images option
     if tree is None:
         pruned = []
-    elif html.images:  # pictures whose AI-image caption goes, go too
-        pruned = inline.prune_pictures(tree, rules, context.config)
+    elif html.images:
+        pruned, labelled = inline.prune_pictures(tree, rules, context.config)
     else:
         pruned = prune(tree, rules, context.config)
     source = tree if tree is not None else loaded.text
-    settings, fallback, thorough = _extractors(html.links, html.images)
+    settings, fallback, thorough = _extractors()
     # A Document, as_dict being False (trafilatura types the call for every option).
     extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=settings))
     fast_body = extracted.body if extracted is not None else None
@@ -113,8 +114,8 @@ def extract_html(doc: Document, context: Context) -> Document:
         not_article = rules.markup("not-an-article")
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
         pieces, reason = [], not_article.reason(verdict)
-    if (html.links or html.images) and extracted is not None and extracted.body is not None:
-        inline.attach(pieces, extracted.body, _body_blocks, tree, doc.input.url or metadata.get("url"), rules,
+    if html.links or html.images:
+        inline.attach(pieces, source, tree, labelled, _body_blocks, doc.input.url or metadata.get("url"), rules,
                       html.links, html.images)
     _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason

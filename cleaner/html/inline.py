@@ -62,17 +62,19 @@ class _Marked:
     images: list[Image] = field(default_factory=list)
 
 
-def prune_pictures(tree: etree._Element, rules: RuleSet, config: CleanerConfig) -> list[Pruned]:
-    """`prune`, then out of the tree every picture whose AI-image caption or label it took.
+def prune_pictures(tree: etree._Element, rules: RuleSet, config: CleanerConfig) -> tuple[list[Pruned], set[str]]:
+    """`prune`, and the addresses of the pictures whose AI-image caption or label it took.
 
     The picture is looked for in the box the caption sat in, up to three levels
     up, when that box holds no more text than a credit once the caption is gone
     (``caption_box_extra_chars``): a label among article paragraphs takes no
-    picture of the article.
+    picture of the article.  The tree keeps the pictures (the article's text is
+    extracted from it as without the option); `attach` leaves them out.
     """
     body = tree.find("body")
     parents = {child: parent for parent in body.iter() for child in parent} if body is not None else {}
     pruned = prune(tree, rules, config)
+    labelled: set[str] = set()
     for item in pruned:
         if item.element is None or not (item.category == CAPTION_CATEGORY or item.rule.action.takes_caption):
             continue
@@ -83,49 +85,75 @@ def prune_pictures(tree: etree._Element, rules: RuleSet, config: CleanerConfig) 
             pictures = list(node.iter(*IMAGE_TAGS))
             if pictures:
                 if len(_squash(node)) <= config.html.caption_box_extra_chars:
-                    for picture in pictures:
-                        _drop_keep_tail(picture)
+                    labelled.update(_addresses(pictures))
                 break
             node = parents.get(node)
-    return pruned
+    return pruned, labelled
 
 
-def attach(pieces: list[Piece], body: etree._Element, blocks: Callable[[etree._Element], Iterable[Piece]],
-           tree: etree._Element | None, base: str | None, rules: RuleSet, links: bool, images: bool) -> None:
-    """Record on ``pieces`` (in place, on their layout) the links and pictures of trafilatura's ``body``.
+def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Element | None, labelled: set[str],
+           blocks: Callable[[etree._Element], Iterable[Piece]], base: str | None, rules: RuleSet,
+           links: bool, images: bool) -> None:
+    """Record on ``pieces`` (in place, on their layout) their links and pictures.
 
-    ``blocks`` reads an output tree into pieces (`cleaner.html.extract`); it
-    reads a marked copy of ``body`` here, and each marked block is matched to
-    the piece with its text, in order.  Pieces found elsewhere (a lead put
-    back from fast mode) get none.  Pictures standing alone go to the next
-    piece; those after the last piece, to its end.
+    trafilatura extracts ``source`` again with links and pictures kept (fast,
+    then recall, then full mode, until every piece is found: whichever mode
+    made the pieces); ``blocks`` (`cleaner.html.extract`) reads a marked copy
+    of its output, and each marked block is matched to the piece with its text,
+    in order.  The pieces stay exactly as they are: the article's text is the
+    default extraction's, whatever trafilatura does with links kept.  A piece
+    found in no output gets nothing.  Pictures standing alone go to the next
+    piece; those after the last piece, to its end.  ``labelled``: addresses of
+    pictures whose AI-image label or caption was pruned (`prune_pictures`).
     """
+    import trafilatura
+
+    from .extract import _extractors
+
+    if not pieces:
+        return
     captions = _captions(tree) if images and tree is not None else {}
-    copy, found_links, found_images = _marked_copy(body, base, rules, captions, links, images)
-    marked = list(_read(blocks(copy), found_links, found_images))
+    best: list[tuple[int, list[Link], list[Image]]] = []
+    for options in _extractors(links, images):
+        extracted = trafilatura.bare_extraction(source, options=options)
+        if extracted is None or extracted.body is None:  # (a Document, as_dict being False)
+            continue
+        copy, found_links, found_images = _marked_copy(extracted.body, base, rules, captions, labelled, links, images)
+        found = _matched(pieces, list(_read(blocks(copy), found_links, found_images)))
+        if len(found) > len(best):
+            best = found
+        if len(best) == len(pieces):
+            break
+    for index, piece_links, piece_images in best:
+        piece = pieces[index]
+        piece.layout = replace(piece.layout, links=tuple(piece_links), images=tuple(piece_images))
+
+
+def _matched(pieces: list[Piece], marked: list[_Marked]) -> list[tuple[int, list[Link], list[Image]]]:
+    """(index of a piece, its links, its pictures) for each piece found among the marked blocks, in order."""
+    found: list[tuple[int, list[Link], list[Image]]] = []
     position = 0
     pending: list[Image] = []
-    for piece in pieces:
-        found = next((i for i in range(position, len(marked)) if marked[i].text == piece.text), None)
-        if found is None:
+    for index, piece in enumerate(pieces):
+        at = next((i for i in range(position, len(marked)) if marked[i].text == piece.text), None)
+        if at is None:
             continue
-        for skipped in marked[position:found]:
+        for skipped in marked[position:at]:
             if not skipped.text:  # a picture alone; a block left out (a headline) takes its own
                 pending += skipped.images
-        entry = marked[found]
-        pictures = [replace(image, at=0) for image in pending] + entry.images
-        if entry.links or pictures:
-            piece.layout = replace(piece.layout, links=tuple(entry.links), images=tuple(pictures))
-        pending, position = [], found + 1
-    last = pieces[-1] if pieces else None
+        entry = marked[at]
+        found.append((index, entry.links, [replace(image, at=0) for image in pending] + entry.images))
+        pending, position = [], at + 1
     trailing = [image for entry in marked[position:] if not entry.text for image in entry.images]
-    if last is not None and trailing:
-        at = len(last.text)
-        last.layout = replace(last.layout, images=last.layout.images + tuple(replace(i, at=at) for i in trailing))
+    if found and trailing:
+        index, last_links, last_images = found[-1]
+        end = len(pieces[index].text)
+        found[-1] = (index, last_links, last_images + [replace(image, at=end) for image in trailing])
+    return found
 
 
 def _marked_copy(body: etree._Element, base: str | None, rules: RuleSet, captions: dict[str, str],
-                 links: bool, images: bool) -> tuple[etree._Element, list[str], list[Image]]:
+                 labelled: set[str], links: bool, images: bool) -> tuple[etree._Element, list[str], list[Image]]:
     """A copy of ``body`` with each link's words between numbered markers and each picture a marker;
     the link targets and pictures the numbers stand for."""
     copy = deepcopy(body)
@@ -142,7 +170,7 @@ def _marked_copy(body: etree._Element, base: str | None, rules: RuleSet, caption
             ref.text += chr(_CLOSE + len(found_links))
         found_links.append(href)
     for graphic in list(copy.iter("graphic")):
-        image = _image(graphic, base, rules, captions) if images else None
+        image = _image(graphic, base, rules, captions) if images and graphic.get("src") not in labelled else None
         if image is None or len(found_images) >= _MAX_MARKS:
             continue
         graphic.text = chr(_PICTURE + len(found_images))
@@ -221,8 +249,15 @@ def _captions(tree: etree._Element) -> dict[str, str]:
         figure = figcaption.getparent()
         if figure is None or not (caption := _squash(figcaption)):
             continue
-        for img in figure.iter("img"):
+        for address in _addresses(figure.iter("img")):
+            found.setdefault(address, caption)
+    return found
+
+
+def _addresses(pictures: Iterable[etree._Element]) -> Iterator[str]:
+    """Every address the pictures give (``src``, ``data-src`` and the like), as written."""
+    for picture in pictures:
+        for img in picture.iter("img"):
             for name, value in img.attrib.items():
                 if "src" in name and value.strip():
-                    found.setdefault(value.strip(), caption)
-    return found
+                    yield value.strip()
