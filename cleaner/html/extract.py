@@ -115,8 +115,8 @@ def extract_html(doc: Document, context: Context) -> Document:
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
         pieces, reason = [], not_article.reason(verdict)
     if html.links or html.images:
-        inline.attach(pieces, source, tree, labelled, _body_blocks, doc.input.url or metadata.get("url"), rules,
-                      html.links, html.images)
+        page = doc.input.url or metadata.get("url") or metadata.get("canonical")  # as `cleaner.extract` chooses
+        inline.attach(pieces, source, tree, labelled, _body_blocks, page, rules, html.links, html.images)
     _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason
     return doc
