@@ -325,10 +325,10 @@ class CleanerConfig:
     @cache  # noqa: B019 - a frozen config is its own key, and there are a handful per process
     def _dict(self) -> dict[str, Any]:
         out = asdict(self)
-        for group in fields(self):
-            for setting in fields(getattr(self, group.name)):
-                if setting.metadata == _WHEN_ON and out[group.name][setting.name] == setting.default:
-                    del out[group.name][setting.name]
+        for part in fields(self):
+            for setting in fields(getattr(self, part.name)):
+                if setting.metadata == _WHEN_ON and out[part.name][setting.name] == setting.default:
+                    del out[part.name][setting.name]
         out["rules"]["packs"] = [_describe(p) for p in self.rules.packs]
         site_packs = self.sites.site_packs
         if site_packs is not None and not isinstance(site_packs, (str, Path)):

@@ -231,7 +231,9 @@ def _segment(block: Block, kind: str, source: str = "") -> Segment:
         confidence=confidence,
         runs=[SegmentRun(r.text, r.lang, *span, r.confidence, r.by) for r, span in zip(runs, spans)] if mixed else None,
         **_structure(block, kind),
-        **(_inline(block, source[block.start:block.end]) if block.layout.links or block.layout.images else {}),
+        # (A title is rendered as text alone: it carries no links or pictures.)
+        **(_inline(block, source[block.start:block.end])
+           if kind != "title" and (block.layout.links or block.layout.images) else {}),
     )
 
 
@@ -319,12 +321,15 @@ def _tidied(text: str, clean: str) -> list[int] | None:
 
 
 def _forget_removed(segments: list[Segment], removed: list[Removal]) -> None:
-    """An alt text or caption holding a piece the rules removed loses it: it is read by no rule itself."""
+    """An alt text, title or caption holding a piece the rules removed loses it: no rule reads it itself."""
     pieces = [r.text for r in removed if r.text.strip()]
+
+    def kept(value: str) -> str:
+        return "" if any(piece in value for piece in pieces) else value
+
     for segment in segments:
         if segment.images:
-            segment.images = [replace(image, **{key: "" for key in ("alt", "title", "caption")
-                                                if any(piece in getattr(image, key) for piece in pieces)})
+            segment.images = [replace(image, alt=kept(image.alt), title=kept(image.title), caption=kept(image.caption))
                               for image in segment.images]
 
 

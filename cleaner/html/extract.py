@@ -74,11 +74,10 @@ def extract_html(doc: Document, context: Context) -> Document:
     if tree is not None:
         _strip_code(tree)
     labelled: set[str] = set()  # pictures whose AI-image caption goes (and go with it): with the images option
-    if tree is None:
-        pruned = []
-    elif html.images:
+    pruned: list[Pruned] = []
+    if tree is not None and html.images:
         pruned, labelled = inline.prune_pictures(tree, rules, context.config)
-    else:
+    elif tree is not None:
         pruned = prune(tree, rules, context.config)
     source = tree if tree is not None else loaded.text
     settings, fallback, thorough = _extractors()

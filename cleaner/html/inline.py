@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -38,6 +38,8 @@ from .parse import _drop_keep_tail, _squash
 from .prune import Pruned, prune
 
 if TYPE_CHECKING:
+    from trafilatura.settings import Document as Extracted
+
     from ..config import CleanerConfig
     from .extract import Piece
 
@@ -115,8 +117,9 @@ def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Eleme
     captions = _captions(tree) if images and tree is not None else {}
     best: list[tuple[int, list[Link], list[Image]]] = []
     for options in _extractors(links, images):
-        extracted = trafilatura.bare_extraction(source, options=options)
-        if extracted is None or extracted.body is None:  # (a Document, as_dict being False)
+        # A Document, as_dict being False (trafilatura types the call for every option).
+        extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=options))
+        if extracted is None or extracted.body is None:
             continue
         copy, found_links, found_images = _marked_copy(extracted.body, base, rules, captions, labelled, links, images)
         found = _matched(pieces, list(_read(blocks(copy), found_links, found_images)))
@@ -259,5 +262,5 @@ def _addresses(pictures: Iterable[etree._Element]) -> Iterator[str]:
     for picture in pictures:
         for img in picture.iter("img"):
             for name, value in img.attrib.items():
-                if "src" in name and value.strip():
+                if isinstance(value, str) and "src" in str(name) and value.strip():  # (HTML attributes: str)
                     yield value.strip()
