@@ -173,3 +173,13 @@ def test_the_cli_flags_change_markdown_but_not_text():
     assert f"[tramwaju wodnego]({SITE}/gdansk/tramwaj-wodny)" in markdown
     assert f"![ikona lampy]({SITE}/media/2025/09/ikona-led.png)" in markdown
     assert "](" not in run("--format", "markdown", "--links").split("W sobotę", 1)[0]  # no picture asked for
+
+
+def test_a_page_that_writes_in_the_markers_planes_keeps_its_text_and_no_links():
+    odd = "\U000F0001\U00100000"  # private-use characters of planes 15 and 16, as the markers are
+    page = (f"<html><body><article><h1>Ein Titel</h1><p>Der Rat hat am Montag {odd} den Haushalt für das kommende "
+            f"Jahr beschlossen, wie <a href='https://rat.example/'>die Verwaltung</a> mitteilte; die Opposition "
+            f"stimmte dagegen und kündigte eine Klage an.</p></article></body></html>")
+    plain, inline = clean(page), Cleaner(links=True).clean(page)
+    assert inline.text == plain.text and odd in inline.text
+    assert not any(s.links for s in inline.segments)

@@ -22,6 +22,8 @@ to anything but http(s) (``javascript:``, ``mailto:``, ``data:``) is dropped.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
@@ -34,7 +36,7 @@ from ..document import Image, Link
 from ..rules import RuleSet
 from ..rules.actions import CAPTION_CATEGORY
 from .captions import IMAGE_TAGS
-from .parse import _drop_keep_tail, _squash
+from .parse import _STRING, _squash
 from .prune import Pruned, prune
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 # 15 and 16, which no page text needs here).
 _OPEN, _CLOSE, _PICTURE = 0xF0000, 0x100000, 0xF8000
 _MAX_MARKS = _PICTURE - _OPEN  # links (or pictures) on one page beyond this keep no marker
+_PRIVATE = re.compile("[\U000F0000-\U0010FFFF]")
 _SCHEMES = ("http", "https")
 # Climbing from a pruned AI-image caption to the box of its picture: as `cleaner.html.captions` climbs.
 _LEVELS = 3
@@ -119,8 +122,8 @@ def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Eleme
     for options in _extractors(links, images):
         # A Document, as_dict being False (trafilatura types the call for every option).
         extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=options))
-        if extracted is None or extracted.body is None:
-            continue
+        if extracted is None or extracted.body is None or _PRIVATE.search(_STRING(extracted.body)):
+            continue  # (a page that writes in the markers' planes itself keeps no links: markers must be ours)
         copy, found_links, found_images = _marked_copy(extracted.body, base, rules, captions, labelled, links, images)
         found = _matched(pieces, list(_read(blocks(copy), found_links, found_images)))
         if len(found) > len(best):
@@ -135,12 +138,17 @@ def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Eleme
 def _matched(pieces: list[Piece], marked: list[_Marked]) -> list[tuple[int, list[Link], list[Image]]]:
     """(index of a piece, its links, its pictures) for each piece found among the marked blocks, in order."""
     found: list[tuple[int, list[Link], list[Image]]] = []
+    where: dict[str, list[int]] = {}  # a text's places among the marked blocks: no quadratic search on long pages
+    for i, entry in enumerate(marked):
+        where.setdefault(entry.text, []).append(i)
     position = 0
     pending: list[Image] = []
     for index, piece in enumerate(pieces):
-        at = next((i for i in range(position, len(marked)) if marked[i].text == piece.text), None)
-        if at is None:
+        places = where.get(piece.text, [])
+        next_place = bisect_left(places, position)
+        if next_place == len(places):
             continue
+        at = places[next_place]
         for skipped in marked[position:at]:
             if not skipped.text:  # a picture alone; a block left out (a headline) takes its own
                 pending += skipped.images
