@@ -128,16 +128,19 @@ def _markdown_group(group: list[Segment]) -> str:
         return "# " + _escape(first.text, at_line_start=False)
     if first.kind == "list_item":
         return "\n".join(_markdown_list(group))
-    if first.kind == "table" and first.cells is not None:
-        return _markdown_table(group)
+    if first.kind == "table":
+        # Rows a rule cut are text.  (Table rows and code carry no links or pictures: `cleaner.html.inline`.)
+        return _markdown_table(group) if first.cells is not None else "\n\n".join(_escape(s.text) for s in group)
     if first.kind == "code":
         fence = "`" * max(3, _longest_run(first.text, "`") + 1)
         return f"{fence}\n{first.text}\n{fence}"
-    if first.links or first.images:
+    if first.links or first.images:  # a heading, quote or paragraph: those stand alone
         before, runs, after = _runs(first, figures=True)
         return "\n\n".join([*map(_markdown_figure, before), _markdown_block(first, _markdown_runs(runs, True)),
                              *map(_markdown_figure, after)])
-    return _markdown_block(first, _escape(first.text, first.kind not in ("heading", "quote")))
+    if first.kind in ("heading", "quote"):
+        return _markdown_block(first, _escape(first.text, at_line_start=False))
+    return _escape(first.text)
 
 
 def _markdown_block(segment: Segment, text: str) -> str:

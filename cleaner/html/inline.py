@@ -144,6 +144,8 @@ def _matched(pieces: list[Piece], marked: list[_Marked]) -> list[tuple[int, list
     position = 0
     pending: list[Image] = []
     for index, piece in enumerate(pieces):
+        if piece.kind in ("code", "table"):
+            continue  # laid out line by line or cell by cell: a picture before one goes to the next block
         places = where.get(piece.text, [])
         next_place = bisect_left(places, position)
         if next_place == len(places):
