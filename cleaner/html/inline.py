@@ -53,6 +53,7 @@ _OPEN, _CLOSE, _PICTURE = 0xF0000, 0x100000, 0xF8000
 _MAX_MARKS = _PICTURE - _OPEN  # links (or pictures) on one page beyond this keep no marker
 _PRIVATE = re.compile("[\U000F0000-\U0010FFFF]")
 _SCHEMES = ("http", "https")
+_UNMARKED = ("code", "table")  # kinds read line by line or cell by cell: no links or pictures of their own
 # Climbing from a pruned AI-image caption to the box of its picture: as `cleaner.html.captions` climbs.
 _LEVELS = 3
 _BOUNDARY = frozenset({"body", "html", "article", "main"})
@@ -102,8 +103,8 @@ def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Eleme
     """Record on ``pieces`` (in place, on their layout) their links and pictures.
 
     trafilatura extracts ``source`` again with links and pictures kept (fast,
-    then recall, then full mode, until every piece is found: whichever mode
-    made the pieces); ``blocks`` (`cleaner.html.extract`) reads a marked copy
+    then recall mode until every piece is found: whichever mode made the
+    pieces; full mode only when neither found half of them); ``blocks`` (`cleaner.html.extract`) reads a marked copy
     of its output, and each marked block is matched to the piece with its text,
     in order.  The pieces stay exactly as they are: the article's text is the
     default extraction's, whatever trafilatura does with links kept.  A piece
@@ -119,7 +120,10 @@ def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Eleme
         return
     captions = _captions(tree) if images and tree is not None else {}
     best: list[tuple[int, list[Link], list[Image]]] = []
-    for options in _extractors(links, images):
+    wanted = sum(piece.kind not in _UNMARKED for piece in pieces)
+    for mode, options in enumerate(_extractors(links, images)):
+        if mode == 2 and len(best) * 2 >= wanted:
+            break  # full mode, the slowest, only where the others found less than half the pieces
         # A Document, as_dict being False (trafilatura types the call for every option).
         extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=options))
         if extracted is None or extracted.body is None or _PRIVATE.search(_STRING(extracted.body)):
@@ -128,7 +132,7 @@ def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Eleme
         found = _matched(pieces, list(_read(blocks(copy), found_links, found_images)))
         if len(found) > len(best):
             best = found
-        if len(best) == len(pieces):
+        if len(best) == wanted:
             break
     for index, piece_links, piece_images in best:
         piece = pieces[index]
@@ -144,7 +148,7 @@ def _matched(pieces: list[Piece], marked: list[_Marked]) -> list[tuple[int, list
     position = 0
     pending: list[Image] = []
     for index, piece in enumerate(pieces):
-        if piece.kind in ("code", "table"):
+        if piece.kind in _UNMARKED:
             continue  # laid out line by line or cell by cell: a picture before one goes to the next block
         places = where.get(piece.text, [])
         next_place = bisect_left(places, position)
@@ -196,7 +200,7 @@ def _marked_copy(body: etree._Element, base: str | None, rules: RuleSet, caption
 def _read(pieces: Iterable[Piece], found_links: list[str], found_images: list[Image]) -> Iterator[_Marked]:
     """The marked blocks with their markers out, white space as the unmarked text has it."""
     for piece in pieces:
-        if piece.kind in ("code", "table"):  # laid out as they are, or by cell: no inline marks
+        if piece.kind in _UNMARKED:  # laid out as they are, or by cell: no inline marks
             yield _Marked("".join(c for c in piece.text if ord(c) < _OPEN))
             continue
         text: list[str] = []
