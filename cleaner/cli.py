@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--with-metadata", action="store_true",
                         help="text and markdown: the title, author, date, site, url and language first, as YAML "
                              "front matter")
+    parser.add_argument("--links", action="store_true",
+                        help="markdown, html and json: keep link targets (absolute http(s) addresses) on the kept "
+                             "text (as trafilatura's --links); text output is unchanged")
+    parser.add_argument("--images", action="store_true",
+                        help="markdown, html and json: keep pictures (source, alt text, caption) where they stand "
+                             "in the kept text (as trafilatura's --images); text output is unchanged")
     parser.add_argument("--input-dir", metavar="DIR",
                         help="also every file under DIR, in name order (as trafilatura's --input-dir)")
     parser.add_argument("--input", choices=("auto", "page", "jsonl", "warc"), default="auto",
@@ -181,7 +187,8 @@ def _run(args: argparse.Namespace) -> int:
         site_packs = _site_packs(args, names)
         cleaner = Cleaner(rules=args.rules, builtin_rules=not args.no_builtin_rules, detector=args.detector,
                           languages=args.languages, target_languages=args.target_languages, max_bytes=args.max_bytes,
-                          site_packs=site_packs, timeout=args.timeout or None)
+                          site_packs=site_packs, timeout=args.timeout or None, links=args.links,
+                          images=args.images)
     except (CleanerError, ValueError, OSError) as exc:
         log.error("%s", exc)
         return 2

@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import Any
 
 
+# A setting added after results were recorded: in provenance only when it differs from its default.
+_WHEN_ON = {"recorded": "when on"}
+
+
 @dataclass(frozen=True)
 class LoadConfig:
     """Decoding and sniffing (`cleaner.load`)."""
@@ -109,6 +113,12 @@ class HtmlConfig:
     headline_extra_chars: int = 80
     # ... and lines above it longer than this are article text, not furniture.
     furniture_max_chars: int = 80
+    # Link targets and image sources (alt text, caption) kept on the segments
+    # for Markdown, HTML and JSON, as trafilatura's include_links and
+    # include_images; off by default, as there (`cleaner.html.inline`).
+    # Recorded in provenance only when on: results made without them stay as they were.
+    links: bool = field(default=False, metadata=_WHEN_ON)
+    images: bool = field(default=False, metadata=_WHEN_ON)
 
 
 @dataclass(frozen=True)
@@ -310,6 +320,10 @@ class CleanerConfig:
     @cache  # noqa: B019 - a frozen config is its own key, and there are a handful per process
     def _dict(self) -> dict[str, Any]:
         out = asdict(self)
+        for part in fields(self):
+            for setting in fields(getattr(self, part.name)):
+                if setting.metadata == _WHEN_ON and out[part.name][setting.name] == setting.default:
+                    del out[part.name][setting.name]
         out["rules"]["packs"] = [_describe(p) for p in self.rules.packs]
         site_packs = self.sites.site_packs
         if site_packs is not None and not isinstance(site_packs, (str, Path)):

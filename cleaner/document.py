@@ -68,17 +68,40 @@ class Removal:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link inside a block: ``text[start:end]`` points to ``href`` (an absolute http(s) address where known)."""
+
+    start: int
+    end: int
+    href: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture at offset ``at`` of a block's text (0: before it), with its alt text, title and caption."""
+
+    at: int
+    src: str
+    alt: str = ""
+    title: str = ""
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class Layout:
     """Where a block sits in the article's structure, for structured output (Markdown, HTML).
 
     >>> Layout(depth=2, ordered=True)
-    Layout(depth=2, ordered=True, cells=(), header=False)
+    Layout(depth=2, ordered=True, cells=(), header=False, links=(), images=())
     """
 
     depth: int = 0  # list nesting: 1 for an item of a top-level list
     ordered: bool = False  # an item of a numbered list
     cells: tuple[str, ...] = ()  # a table row's cells
     header: bool = False  # a table's header row
+    # Only with the links and images options (`cleaner.html.inline`); offsets into the extracted text.
+    links: tuple[Link, ...] = ()
+    images: tuple[Image, ...] = ()
 
 
 NO_LAYOUT = Layout()

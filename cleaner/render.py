@@ -4,6 +4,10 @@ Both are drawn from the kept segments alone (what the rules removed cannot
 come back through them) and keep the article's structure: headings with
 their levels, nested and numbered lists, block quotes, tables, code.  Text is
 escaped for each format, so an article that *says* "# 1" or "<b>" stays text.
+With the ``links`` and ``images`` options, the segments' links become
+``[text](href)`` / ``<a>``, and their pictures ``![alt](src)`` with the caption
+under it / ``<figure>`` (a picture before or after a block's text stands on
+its own; one inside it, inline).
 
 >>> from cleaner import clean
 >>> print(clean("Headline\\n\\nFirst paragraph, with *stars*.\\n\\nРеклама").to_markdown())
@@ -18,12 +22,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
+from urllib.parse import quote
 
 import regex
 
+from .document import Image
+
 if TYPE_CHECKING:
     from .result import CleanResult, Segment
+
+# A segment's text in runs: (text, the link's href or None), and pictures among them.
+Runs = list[Union[tuple[str, "str | None"], Image]]
 
 __all__ = ["front_matter", "to_html", "to_markdown"]
 
@@ -31,6 +41,8 @@ _FRONT_MATTER = ("title", "author", "date", "site", "url")
 _INLINE = regex.compile(r"([\\`*_\[\]<>&~])")  # what could start emphasis, code, links, HTML or entities
 _LINE_START = regex.compile(r"\A([#>+=\-])")  # what could start a heading, quote, list or rule
 _NUMBERED = regex.compile(r"\A(\d{1,9})([.)])")  # "1984. It was ..." is no list item
+# Characters an address may keep in a Markdown link destination (and percent signs already there).
+_URL_SAFE = "/:?#[]@!$&'*+,;=%~-._"
 
 
 def front_matter(result: CleanResult) -> str:
@@ -57,6 +69,30 @@ def to_html(result: CleanResult) -> str:
     body = "\n".join(_html_group(group) for group in _groups(result.segments))
     return (f"<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n"
             f"</head>\n<body>\n<article>\n{body}\n</article>\n</body>\n</html>\n")
+
+
+def _runs(segment: Segment, figures: bool) -> tuple[list[Image], Runs, list[Image]]:
+    """The segment's pictures before its text, its text in runs with pictures among them, pictures after.
+
+    ``figures``: a picture at either end of the text stands on its own (not in a list item).
+    """
+    text, images = segment.text, segment.images or []
+    before = [i for i in images if figures and i.at == 0]
+    after = [i for i in images if figures and 0 < len(text) <= i.at]
+    events = sorted([(link.start, 1, link.end, link.href) for link in segment.links or ()]
+                    + [(image.at, 0, 0, image) for image in images if image not in before and image not in after],
+                    key=lambda event: event[:2])
+    runs: Runs = []
+    pos = 0
+    for start, _, end, what in events:
+        if isinstance(what, Image):
+            runs += [(text[pos:max(pos, start)], None), what]
+            pos = max(pos, start)
+        elif start >= pos:  # links never overlap; a stray one is text
+            runs += [(text[pos:start], None), (text[start:end], what)]
+            pos = end
+    runs.append((text[pos:], None))
+    return before, [run for run in runs if isinstance(run, Image) or run[0]], after
 
 
 def _groups(segments: Sequence[Segment]) -> Iterator[list[Segment]]:
@@ -90,18 +126,59 @@ def _markdown_group(group: list[Segment]) -> str:
     first = group[0]
     if first.kind == "title":
         return "# " + _escape(first.text, at_line_start=False)
-    if first.kind == "heading":
-        return "#" * max(1, min(first.level or 2, 6)) + " " + _escape(first.text, at_line_start=False)
     if first.kind == "list_item":
         return "\n".join(_markdown_list(group))
-    if first.kind == "table" and first.cells is not None:
-        return _markdown_table(group)
-    if first.kind == "quote":
-        return "> " + _escape(first.text, at_line_start=False)
+    if first.kind == "table":
+        # Rows a rule cut are text.  (Table rows and code carry no links or pictures: `cleaner.html.inline`.)
+        return _markdown_table(group) if first.cells is not None else "\n\n".join(_escape(s.text) for s in group)
     if first.kind == "code":
         fence = "`" * max(3, _longest_run(first.text, "`") + 1)
         return f"{fence}\n{first.text}\n{fence}"
-    return "\n\n".join(_escape(s.text) for s in group)
+    if first.links or first.images:  # a heading, quote or paragraph: those stand alone
+        before, runs, after = _runs(first, figures=True)
+        return "\n\n".join([*map(_markdown_figure, before), _markdown_block(first, _markdown_runs(runs, True)),
+                             *map(_markdown_figure, after)])
+    if first.kind in ("heading", "quote"):
+        return _markdown_block(first, _escape(first.text, at_line_start=False))
+    return _escape(first.text)
+
+
+def _markdown_block(segment: Segment, text: str) -> str:
+    if segment.kind == "heading":
+        return "#" * max(1, min(segment.level or 2, 6)) + " " + text
+    if segment.kind == "quote":
+        return "> " + text
+    return text
+
+
+def _markdown_runs(runs: Runs, at_line_start: bool) -> str:
+    """Text escaped, links as ``[text](href)``, pictures as ``![alt](src)``."""
+    out = []
+    for run in runs:
+        if isinstance(run, Image):
+            out.append(_markdown_image(run))
+        elif run[1] is None:
+            out.append(_escape(run[0], at_line_start and not out))
+        else:
+            out.append(f"[{_escape(run[0], at_line_start=False)}]({_destination(run[1])})")
+    return "".join(out)
+
+
+def _markdown_image(image: Image) -> str:
+    title = image.title.replace("\\", "\\\\").replace('"', '\\"')
+    title = f' "{title}"' if title else ""
+    return f"![{_escape(image.alt, at_line_start=False)}]({_destination(image.src)}{title})"
+
+
+def _markdown_figure(image: Image) -> str:
+    """A picture on its own, its caption in emphasis on the line under it."""
+    caption = f"\n*{_escape(image.caption, at_line_start=False)}*" if image.caption else ""
+    return _markdown_image(image) + caption
+
+
+def _destination(address: str) -> str:
+    """An address as a link destination: spaces, parentheses, angle brackets and other characters percent-encoded."""
+    return quote(address, safe=_URL_SAFE)
 
 
 def _markdown_list(items: list[Segment]) -> Iterator[str]:
@@ -122,7 +199,8 @@ def _markdown_list(items: list[Segment]) -> Iterator[str]:
         marker = f"{numbers[depth - 1]}." if item.ordered else "-"
         pad = indents[-1] if indents else 0
         indents.append(pad + len(marker) + 1)
-        yield " " * pad + marker + " " + _escape(item.text)
+        text = _markdown_runs(_runs(item, figures=False)[1], True) if item.links or item.images else _escape(item.text)
+        yield " " * pad + marker + " " + text
 
 
 def _markdown_table(rows: list[Segment]) -> str:
@@ -149,6 +227,10 @@ def _html_group(group: list[Segment]) -> str:
     first = group[0]
     if first.kind == "title":
         return f"<h1>{escape(first.text)}</h1>"
+    if first.kind not in ("list_item", "table", "code") and (first.links or first.images):
+        before, runs, after = _runs(first, figures=True)
+        block = _html_block(first, _html_runs(runs))
+        return "\n".join([*map(_html_figure, before), block, *map(_html_figure, after)])
     if first.kind == "heading":
         level = max(1, min(first.level or 2, 6))
         return f"<h{level}>{escape(first.text)}</h{level}>"
@@ -180,7 +262,38 @@ def _html_list(items: list[Segment]) -> str:
         else:
             out.append(f"<{tag}>")
             open_tags.append(tag)
-        out.append(f"<li>{escape(item.text)}")
+        out.append(f"<li>{_html_runs(_runs(item, figures=False)[1]) if item.links or item.images else escape(item.text)}")
     while open_tags:
         out.append(f"</li></{open_tags.pop()}>")
     return "".join(out)
+
+
+def _html_block(segment: Segment, inner: str) -> str:
+    if segment.kind == "heading":
+        level = max(1, min(segment.level or 2, 6))
+        return f"<h{level}>{inner}</h{level}>"
+    if segment.kind == "quote":
+        return f"<blockquote><p>{inner}</p></blockquote>"
+    return f"<p>{inner}</p>"
+
+
+def _html_runs(runs: Runs) -> str:
+    out = []
+    for run in runs:
+        if isinstance(run, Image):
+            out.append(_html_image(run))
+        elif run[1] is None:
+            out.append(escape(run[0]))
+        else:
+            out.append(f'<a href="{escape(run[1])}">{escape(run[0])}</a>')
+    return "".join(out)
+
+
+def _html_image(image: Image) -> str:
+    title = f' title="{escape(image.title)}"' if image.title else ""
+    return f'<img src="{escape(image.src)}" alt="{escape(image.alt)}"{title}>'
+
+
+def _html_figure(image: Image) -> str:
+    caption = f"<figcaption>{escape(image.caption)}</figcaption>" if image.caption else ""
+    return f"<figure>{_html_image(image)}{caption}</figure>"

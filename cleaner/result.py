@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,8 @@ import regex
 
 from .config import ResultConfig
 from .detect import majority_language
-from .document import UNDETERMINED, Block, Document, Removal
+from .document import UNDETERMINED, Block, Document, Image, Link, Removal
+from .normalise import normalise_text
 
 if TYPE_CHECKING:
     from .core import Context
@@ -58,6 +60,9 @@ class Segment:
     ordered: bool = False  # an item of a numbered list
     cells: list[str] | None = None  # a table row's cells (None: not a table row, or cut by a rule)
     header: bool = False  # a table's header row
+    # With the links and images options: offsets into ``text`` (an image's ``at``: where it stands, 0 = before).
+    links: list[Link] | None = None
+    images: list[Image] | None = None
 
 
 @dataclass
@@ -134,9 +139,14 @@ def _removal_dict(removal: Removal) -> dict[str, Any]:
 
 def _segment_dict(segment: Segment) -> dict[str, Any]:
     out = asdict(segment)
-    for key, unset in (("runs", None), ("level", 0), ("ordered", False), ("cells", None), ("header", False)):
+    for key, unset in (("runs", None), ("level", 0), ("ordered", False), ("cells", None), ("header", False),
+                       ("links", None), ("images", None)):
         if out[key] == unset:
             del out[key]
+    for image in out.get("images") or ():
+        for key in ("alt", "title", "caption"):
+            if not image[key]:
+                del image[key]
     return out
 
 
@@ -172,7 +182,10 @@ def build_result(doc: Document, context: Context) -> CleanResult:
     title = pick_title(doc, context.config.result)
     body = [b for b in doc.blocks if not b.dropped and b is not title]
     segments = [_segment(b, "title") for b in (title,) if b is not None and b.clean]
-    segments += [_segment(b, b.kind) for b in body]
+    segments += [_segment(b, b.kind, doc.source) for b in body]
+    removed = [r for b in doc.blocks for r in sorted(b.removals, key=lambda r: r.start)]
+    if any(s.images for s in segments):
+        _forget_removed(segments, removed)
     text = "\n\n".join(b.clean for b in body)
     reason = None
     targets = context.config.result.target_languages
@@ -190,13 +203,13 @@ def build_result(doc: Document, context: Context) -> CleanResult:
         title=title.clean if title is not None else None,
         language=doc.language,
         segments=segments,
-        removed=[r for b in doc.blocks for r in sorted(b.removals, key=lambda r: r.start)],
+        removed=removed,
         metadata=dict(doc.metadata),
         provenance=provenance,
     )
 
 
-def _segment(block: Block, kind: str) -> Segment:
+def _segment(block: Block, kind: str, source: str = "") -> Segment:
     start, end = block.start, block.end
     if block.cuts and not block.repaired and (kept := block.kept_pieces()):
         # The kept span: the block less what was stripped from its edges.
@@ -218,6 +231,9 @@ def _segment(block: Block, kind: str) -> Segment:
         confidence=confidence,
         runs=[SegmentRun(r.text, r.lang, *span, r.confidence, r.by) for r, span in zip(runs, spans)] if mixed else None,
         **_structure(block, kind),
+        # (A title is rendered as text alone: it carries no links or pictures.)
+        **(_inline(block, source[block.start:block.end])
+           if kind != "title" and (block.layout.links or block.layout.images) else {}),
     )
 
 
@@ -230,6 +246,91 @@ def _structure(block: Block, kind: str) -> dict[str, Any]:
     if kind == "table" and layout.cells and not block.cuts:
         return {"cells": list(layout.cells), "header": layout.header}
     return {}
+
+
+def _inline(block: Block, extracted: str) -> dict[str, Any]:
+    """The block's links and pictures with offsets into its clean text; those in a cut stretch go with it.
+
+    Offsets were taken in the ``extracted`` text: they follow the repair (a
+    mended block), the cuts (what is kept, joined by spaces) and the tidying
+    (white space only).  A link whose words are not whole in the clean text
+    goes: a link is kept only as its page had it.
+    """
+    layout, text, clean = block.layout, block.text, block.clean
+    if block.kind == "code":
+        return {}
+    moved = _offsets(extracted, text) if block.repaired else None
+    kept = block.kept_pieces() if block.cuts else [(0, len(text))]
+    joined = " ".join(text[start:end] for start, end in kept) if block.cuts else text
+    tidied = _tidied(joined, clean)
+    if tidied is None:
+        return {}
+
+    def place(offset: int, inclusive: bool) -> int | None:
+        """``offset`` in the clean text, or None when a cut took it (``inclusive``: an end may touch a piece's end)."""
+        offset = moved[offset] if moved is not None else offset
+        base = 0
+        for start, end in kept:
+            if start <= offset < end or (inclusive and offset == end):
+                return tidied[base + offset - start]
+            base += end - start + 1
+        return None
+
+    links = []
+    for link in layout.links:
+        start, end = place(link.start, False), place(link.end, True)
+        if start is not None and end is not None and end > start \
+                and clean[start:end] == normalise_text(extracted[link.start:link.end]):
+            links.append(Link(start, end, link.href))
+    images = []
+    for image in layout.images:
+        if (at := place(image.at, True)) is not None:
+            images.append(replace(image, at=at))
+    return {"links": links or None, "images": images or None}
+
+
+def _offsets(before: str, after: str) -> list[int]:
+    """Each offset of ``before`` (and its end) in ``after``, a mended copy: changed stretches map to their start."""
+    moved = [0] * (len(before) + 1)
+    for _, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        for offset in range(i1, i2):
+            moved[offset] = min(j1 + offset - i1, j2) if i2 - i1 == j2 - j1 else j1
+    moved[len(before)] = len(after)
+    return moved
+
+
+def _tidied(text: str, clean: str) -> list[int] | None:
+    """Each offset of ``text`` (and its end) in ``clean``, which tidying made of it by changing white space only."""
+    where, j, i = [], 0, 0
+    while i < len(text):
+        if j < len(clean) and text[i] == clean[j] and not text[i].isspace():
+            where.append(j)
+            i, j = i + 1, j + 1
+        elif text[i].isspace():
+            run_end = i
+            while run_end < len(text) and text[run_end].isspace():
+                run_end += 1
+            where += [j] * (run_end - i)
+            if 0 < j < len(clean) and clean[j] == " ":  # a run inside the text: one space
+                j += 1
+            i = run_end
+        else:
+            return None  # not a tidying of it: no offsets rather than wrong ones
+    where.append(len(clean))
+    return where if j == len(clean) else None
+
+
+def _forget_removed(segments: list[Segment], removed: list[Removal]) -> None:
+    """An alt text, title or caption holding a piece the rules removed loses it: no rule reads it itself."""
+    pieces = [r.text for r in removed if r.text.strip()]
+
+    def kept(value: str) -> str:
+        return "" if any(piece in value for piece in pieces) else value
+
+    for segment in segments:
+        if segment.images:
+            segment.images = [replace(image, alt=kept(image.alt), title=kept(image.title), caption=kept(image.caption))
+                              for image in segment.images]
 
 
 def error_result(exc: BaseException, data: object, url: str | None = None, name: str | None = None) -> CleanResult:

@@ -17,6 +17,7 @@ from ..document import NO_LAYOUT, Block, Document, Layout
 from ..errors import TooDeepError
 from ..load import document_start
 from ..rules import Rule
+from . import inline
 from .metadata import page_metadata
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
 from .prune import Pruned, prune
@@ -72,7 +73,12 @@ def extract_html(doc: Document, context: Context) -> Document:
     tree = _parse(loaded.text[document_start(loaded.text):])
     if tree is not None:
         _strip_code(tree)
-    pruned = prune(tree, rules, context.config) if tree is not None else []
+    labelled: set[str] = set()  # pictures whose AI-image caption goes (and go with it): with the images option
+    pruned: list[Pruned] = []
+    if tree is not None and html.images:
+        pruned, labelled = inline.prune_pictures(tree, rules, context.config)
+    elif tree is not None:
+        pruned = prune(tree, rules, context.config)
     source = tree if tree is not None else loaded.text
     settings, fallback, thorough = _extractors()
     # A Document, as_dict being False (trafilatura types the call for every option).
@@ -107,19 +113,25 @@ def extract_html(doc: Document, context: Context) -> Document:
         not_article = rules.markup("not-an-article")
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
         pieces, reason = [], not_article.reason(verdict)
+    if html.links or html.images:
+        page = doc.input.url or metadata.get("url") or metadata.get("canonical")  # as `cleaner.extract` chooses
+        inline.attach(pieces, source, tree, labelled, _body_blocks, page, rules, html.links, html.images)
     _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason
     return doc
 
 
 @cache
-def _extractors() -> tuple[Extractor, Extractor, Extractor]:
-    """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser)."""
+def _extractors(links: bool = False, images: bool = False) -> tuple[Extractor, Extractor, Extractor]:
+    """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser).
+
+    With ``links`` or ``images``, trafilatura keeps ``<ref>`` and ``<graphic>`` for `cleaner.html.inline`.
+    """
     from trafilatura.settings import Extractor
 
     names = {"include_comments": "comments", "include_tables": "tables", "favor_recall": "recall"}
     return cast("tuple[Extractor, Extractor, Extractor]", tuple(
-        Extractor(**{names.get(key, key): value for key, value in options.items()})
+        Extractor(**{names.get(key, key): value for key, value in options.items()}, links=links, images=images)
         for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS, THOROUGH_OPTIONS)
     ))
 
