@@ -1,4 +1,4 @@
-"""Finding rules in text: every pack's phrases as one automaton, and every rule's patterns.
+"""Finding rules in text: every pack's phrases as one table of keys, and every rule's patterns.
 
 Nearly every block is no chrome at all, so a miss must be cheap.  Phrases are
 tried in three layers, cheapest first: a `Gate` on how phrase keys begin (or
