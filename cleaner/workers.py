@@ -38,7 +38,7 @@ Failed = Callable[[Any, Any, BaseException], T]
 
 # A worker whose cooperative deadline (checked between stages) did not stop
 # it is killed this long after the limit: time for it to answer on its own,
-# which spares a respawn (a second or two of loading packs and models).
+# which spares a respawn (a fork, then the patterns and model its first page loads again).
 KILL_GRACE = 1.0
 # How long a worker may take to load its packs and models and say it is ready.
 START_LIMIT = 120.0
