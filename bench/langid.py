@@ -27,6 +27,10 @@ code path can download its larger model. Their answers are
 mapped to ISO 639-1 codes ("zh-cn" -> "zh"), "und" when there is none. The
 ``cleaner-*`` rows call the project's own ``cleaner.detect.detect_language``
 with each backend; they show "n/a" when that module cannot be imported.
+Their py3langid model is mapped from the user's cache
+(`cleaner.detect.models`); on a machine where it was never converted the
+first cleaner row's load includes the conversion (~0.7-1.4 s, once):
+`bench/detect_model.py` measures the two apart.
 
 The data (see ATTRIBUTION.md next to it) is read from ``--data-dir``, by
 default ``../shared/bench/langid`` relative to the repository root.

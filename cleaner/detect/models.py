@@ -10,8 +10,8 @@ files read-only (``mmap``): a few milliseconds, only the pages a text touches
 are read, and forked workers share them with the page cache.  Where the cache
 cannot be written (a read-only home, a sandbox) the shipped model is read as
 py3langid reads it, and nothing changes but the time.  Nothing is downloaded:
-the arrays are py3langid's own, element for element, so the answers are the
-same.
+the arrays are py3langid's own (its float16 weights widened to float32, which
+is exact), so the answers are the same to the last bit.
 """
 
 from __future__ import annotations
@@ -150,6 +150,7 @@ def _write(folder: Path, arrays: dict[str, np.ndarray], classes: list[str]) -> N
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        staging.chmod(0o755)  # mkdtemp's 0700 would hide it from others sharing a cache directory
         for name, array in arrays.items():
             np.save(staging / f"{name}.npy", array, allow_pickle=False)
         (staging / "classes.json").write_text(json.dumps(classes), encoding="utf-8")
