@@ -51,7 +51,9 @@ _READY = "ready"
 # method these are imported once, in the server, and each worker is forked
 # from it: starting a worker costs no imports, and the modules' memory is
 # shared copy-on-write instead of loaded again per worker.
-_PRELOAD = ["cleaner.core", "cleaner.batch", "cleaner.html.extract", "cleaner.detect.backends"]
+# (cleaner.core imports the parser, extractor and model code lazily, so a
+# text page in one process never loads them; a worker will need them.)
+_PRELOAD = ["cleaner.core", "cleaner.batch", "cleaner.html.extract", "cleaner.detect.models", "trafilatura"]
 _WARM_UP = ("<html><head><title>Warm-up</title></head><body><h1>Warm-up page</h1>"
             "<p>A paragraph long enough for the language model to be asked about it.</p></body></html>")
 
