@@ -9,7 +9,7 @@ each setting as its own process, output to /dev/null:
 
 It prints records per second (median of ``--passes`` passes taken in turns
 across the settings, so a busy moment of a shared machine falls on all of
-them), the peak resident memory of the largest single process (for
+them; these runs are not sampled), and from one more run of each setting the peak resident memory of the largest single process (for
 ``--jobs 2``: a worker) and the peak proportional memory summed over the
 process tree (parent, workers, fork server), sampled from /proc every 50 ms;
 2,000 records for speed and, for the memory check, 20,000.
@@ -97,20 +97,26 @@ class Run:
     peak_pss: int  # the whole tree, summed
 
 
-def measure(command: list[str]) -> Run:
-    """Wall seconds and peak memory of a command, output discarded."""
+def measure(command: list[str], memory: bool) -> Run:
+    """Wall seconds, and with ``memory`` peak memory, of a command, output discarded.
+
+    Speed runs are not sampled: reading smaps of every process 20 times a
+    second costs CPU that a run of two workers on two cores would miss.
+    """
     started = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, cwd=ROOT)
+    with open(os.devnull, "wb") as sink, tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=sink, stderr=errors, cwd=ROOT)
         peak_rss = peak_pss = 0
-        while process.poll() is None:
+        while memory and process.poll() is None:
             sizes = [_memory(pid) for pid in _tree(process.pid)]
             peak_rss = max([peak_rss] + [rss for rss, _ in sizes])
             peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
             time.sleep(0.05)
-    elapsed = time.perf_counter() - started
-    if process.returncode not in (0, 1):  # 1: some records failed, still a finished run
-        raise SystemExit(f"{command[2:4]} failed: {process.stderr.read().decode()[-500:]}")
+        process.wait()
+        elapsed = time.perf_counter() - started
+        if process.returncode not in (0, 1):  # 1: some records failed, still a finished run
+            errors.seek(0)
+            raise SystemExit(f"{command[2:4]} failed: {errors.read().decode()[-500:]}")
     return Run(elapsed, peak_rss, peak_pss)
 
 
@@ -133,9 +139,12 @@ def main() -> None:
         runs: dict[str, list[Run]] = {name: [] for name, _ in rows}
         for _ in range(args.passes):
             for name, command in rows:
-                runs[name].append(measure(command))
-        print(f"{args.small} records; records/s: median of {args.passes} passes taken in turns; "
-              "peak RSS of the largest single process; peak PSS summed over all processes")
+                runs[name].append(measure(command, memory=False))
+        for name, command in rows:  # one more run each, sampled for memory
+            sampled = measure(command, memory=True)
+            runs[name] = [Run(run.seconds, sampled.peak_rss, sampled.peak_pss) for run in runs[name]]
+        print(f"{args.small} records; records/s: median of {args.passes} unsampled passes taken in turns; memory "
+              "from one more run each: peak RSS of the largest single process, peak PSS summed over all processes")
         print()
         print("| setting | records | records/s | peak RSS MiB, largest process | peak PSS MiB, all processes |")
         print("| --- | --- | --- | --- | --- |")
@@ -143,7 +152,7 @@ def main() -> None:
             print(_row(name, args.small, runs[name]), flush=True)
         if args.large:
             build_jsonl(args.data, args.large, large)
-            print(_row("clean --jobs 2", args.large, [measure(clean + ["--jobs", "2", str(large)])]), flush=True)
+            print(_row("clean --jobs 2", args.large, [measure(clean + ["--jobs", "2", str(large)], memory=True)]), flush=True)
         one, two = runs["clean --jobs 1"], runs["clean --jobs 2"]
         ratios = [a.seconds / b.seconds for a, b in zip(one, two)]
         print()

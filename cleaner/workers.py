@@ -1,12 +1,14 @@
 """Worker processes under supervision: a batch never hangs and never loses a record.
 
-`supervised` runs ``work(cleaner, item)`` for every item in ``jobs`` spawned
+`supervised` runs ``work(cleaner, item)`` for every item in ``jobs`` worker
 processes and yields the answers in input order.  The parent hands each
-worker one item at a time and waits on the workers' pipes *and* their process
-sentinels, so it learns at once when a worker dies (SIGKILL, the kernel's
-out-of-memory killer, a crash in C code) or holds an item past the time
-limit.  Such a worker is killed if need be and replaced; the item it held
-becomes ``failed(cleaner, item, error)`` in its place, and the batch goes on.
+worker an item to work on and one to wait behind it (so a worker never idles
+while the parent reads its answer), and waits on the workers' pipes *and*
+their process sentinels, so it learns at once when a worker dies (SIGKILL,
+the kernel's out-of-memory killer, a crash in C code) or holds an item past
+the time limit.  Such a worker is killed if need be and replaced; the item it
+was on becomes ``failed(cleaner, item, error)`` in its place, the one waiting
+behind it goes to another worker, and the batch goes on.
 
 ``multiprocessing.Pool`` cannot do this: ``imap`` never learns that a worker
 died, and it has no per-item time limit.  ``concurrent.futures`` reports a
@@ -19,11 +21,14 @@ group), the parent stops reading, and the workers are ended in its
 
 from __future__ import annotations
 
+import multiprocessing
+import queue
 import signal
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-import multiprocessing
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -44,6 +49,8 @@ KILL_GRACE = 1.0
 START_LIMIT = 120.0
 # Workers that die while loading, one after the other, before the batch is given up.
 START_TRIES = 3
+# Items a worker holds at once: one it works on, one waiting behind it.
+DEPTH = 2
 # How long ending a worker may take before it is killed outright.
 STOP_WAIT = 2.0
 _READY = "ready"
@@ -64,8 +71,11 @@ class _Worker:
     conn: Connection
     ready: bool = False
     started: float = field(default_factory=time.monotonic)
-    task: tuple[int, Any] | None = None  # (index, item) being worked on
-    since: float = 0.0  # when the task was handed over
+    # (index, item) handed over, oldest first: the first is being worked on,
+    # the one behind it waits in the worker, so that it never sits idle while
+    # the parent reads an answer and sends the next item.
+    tasks: deque[tuple[int, Any]] = field(default_factory=deque)
+    since: float = 0.0  # when the first task started (handed over, or the answer before it came)
 
 
 def supervised(
@@ -105,27 +115,39 @@ def supervised(
         return failed(local[0], task[1], error)
 
     source = enumerate(items)
+    again: deque[tuple[int, Any]] = deque()  # handed to a worker that died before starting them
     done: dict[int, T] = {}
     read = emitted = failed_starts = 0
     exhausted = False
+
+    def next_task() -> tuple[int, Any] | None:
+        nonlocal read, exhausted
+        if again:
+            return again.popleft()
+        if exhausted or read - emitted >= ahead:
+            return None
+        task = next(source, None)
+        if task is None:
+            exhausted = True
+            return None
+        read += 1
+        return task
+
     try:
         workers.extend(spawn() for _ in range(max(1, jobs)))
         while True:
             while emitted in done:
                 yield done.pop(emitted)
                 emitted += 1
-            for worker in workers:
-                if worker.ready and worker.task is None and not exhausted and read - emitted < ahead:
-                    task = next(source, None)
-                    if task is None:
-                        exhausted = True
-                        break
-                    read += 1
-                    _hand(worker, task)
-            busy = [w for w in workers if w.task is not None]
-            if exhausted and not busy and not done:
+            # Idle workers first, so that a second item never waits behind a busy one while a worker is free.
+            for depth in range(1, DEPTH + 1):
+                for worker in workers:
+                    if worker.ready and len(worker.tasks) < depth and (task := next_task()) is not None:
+                        _hand(worker, task)
+            busy = [w for w in workers if w.tasks]
+            if exhausted and not again and not busy and not done:
                 return
-            if exhausted and not busy:
+            if exhausted and not again and not busy:
                 continue
             now = time.monotonic()
             deadlines = [w.since + timeout + KILL_GRACE for w in busy] if timeout else []
@@ -144,21 +166,25 @@ def supervised(
                             worker.ready, failed_starts = True, 0
                         else:
                             index, ok, value = message
-                            task, worker.task = worker.task, None
-                            assert task is not None and task[0] == index, "an answer for an item not handed over"
+                            task = worker.tasks.popleft()
+                            assert task[0] == index, "an answer for an item not handed over"
+                            worker.since = time.monotonic()  # the next one starts now
                             done[index] = value if ok else fail(task, CleanerError(value))
                             continue
                 if lost is None and worker.process.sentinel in ready and worker.conn not in ready:
                     lost = _died(worker)
                 now = time.monotonic()
-                if lost is None and worker.task is not None and timeout and now > worker.since + timeout + KILL_GRACE:
+                if lost is None and worker.tasks and timeout and now > worker.since + timeout + KILL_GRACE:
                     lost = PageTimeoutError(f"took longer than the time limit of {timeout:g}s (timeout); the worker was stopped")
                 if lost is None and not worker.ready and now > worker.started + START_LIMIT:
                     lost = WorkerDiedError(f"a worker process did not start within {START_LIMIT:g}s")
                 if lost is not None:
                     _stop(worker)
-                    if worker.task is not None:
-                        done[worker.task[0]] = fail(worker.task, lost)
+                    if worker.tasks:
+                        # The first item is the one it was on; those behind it never started, and go to another worker.
+                        held = worker.tasks.popleft()
+                        done[held[0]] = fail(held, lost)
+                        again.extendleft(reversed(worker.tasks))
                     elif not worker.ready:
                         # Killed while loading is replaced like any other; failing to load
                         # again and again (a broken install) ends the batch instead of looping.
@@ -186,7 +212,9 @@ def _context() -> Any:
 
 
 def _hand(worker: _Worker, task: tuple[int, Any]) -> None:
-    worker.task, worker.since = task, time.monotonic()
+    if not worker.tasks:
+        worker.since = time.monotonic()
+    worker.tasks.append(task)
     try:
         worker.conn.send(task)
     except (BrokenPipeError, OSError):
@@ -203,7 +231,7 @@ def _died(worker: _Worker) -> WorkerDiedError:
 def _stop(worker: _Worker, polite: bool = False) -> None:
     """End a worker: ask (when it is idle and ``polite``), then terminate, then kill."""
     process = worker.process
-    if polite and worker.ready and worker.task is None and process.is_alive():
+    if polite and worker.ready and not worker.tasks and process.is_alive():
         try:
             worker.conn.send(None)
         except OSError:
@@ -228,13 +256,11 @@ def _serve(conn: Connection, config: CleanerConfig, work: Work[Any]) -> None:
     except Exception:  # noqa: BLE001, S110 - a warm-up failing says nothing about the pages to come
         pass
     conn.send(_READY)
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone
-        if task is None:
-            return
+    # A thread takes items off the pipe as they come, so that the parent's
+    # send of the next item never blocks on a pipe full while this one works.
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(conn, inbox), daemon=True).start()
+    while (task := inbox.get()) is not None:
         index, item = task
         try:
             answer: tuple[int, bool, Any] = (index, True, work(cleaner, item))
@@ -246,3 +272,15 @@ def _serve(conn: Connection, config: CleanerConfig, work: Work[Any]) -> None:
             return
         except Exception as exc:  # noqa: BLE001 - an answer that does not pickle
             conn.send((index, False, f"the answer could not be sent back: {type(exc).__name__}: {exc}"))
+
+
+def _receive(conn: Connection, inbox: queue.SimpleQueue[Any]) -> None:
+    """Items from the parent into ``inbox`` until it says stop (None) or is gone."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            task = None  # the parent is gone
+        inbox.put(task)
+        if task is None:
+            return

@@ -44,3 +44,14 @@ def test_without_a_failed_function_a_lost_record_is_raised():
 
     with pytest.raises(WorkerDiedError, match="killed by signal 9"):
         list(Cleaner().map(_work, ["a", "die"], jobs=2))
+
+
+def test_the_item_waiting_behind_a_lost_one_goes_to_the_next_worker_unharmed():
+    # One worker holds two items: the one it works on and the next.  When it dies on
+    # the first (or overruns the limit), the second never started and must be cleaned.
+    from cleaner.config import CleanerConfig
+    from cleaner.workers import supervised
+
+    items = ["a", "die", "b", "hang", "c"]
+    out = list(supervised(CleanerConfig(), _work, items, 1, _failed, timeout=1))
+    assert out == ["A", f"die: {WorkerDiedError.__name__}", "B", f"hang: {PageTimeoutError.__name__}", "C"]
