@@ -136,34 +136,30 @@ def main() -> None:
             ("clean --jobs 1", clean + ["--jobs", "1", str(small)]),
             ("clean --jobs 2", clean + ["--jobs", "2", str(small)]),
         ]
-        runs: dict[str, list[Run]] = {name: [] for name, _ in rows}
+        seconds: dict[str, list[float]] = {name: [] for name, _ in rows}
         for _ in range(args.passes):
             for name, command in rows:
-                runs[name].append(measure(command, memory=False))
-        for name, command in rows:  # one more run each, sampled for memory
-            sampled = measure(command, memory=True)
-            runs[name] = [Run(run.seconds, sampled.peak_rss, sampled.peak_pss) for run in runs[name]]
+                seconds[name].append(measure(command, memory=False).seconds)
+        memory = {name: measure(command, memory=True) for name, command in rows}  # one more run each, sampled
         print(f"{args.small} records; records/s: median of {args.passes} unsampled passes taken in turns; memory "
               "from one more run each: peak RSS of the largest single process, peak PSS summed over all processes")
         print()
         print("| setting | records | records/s | peak RSS MiB, largest process | peak PSS MiB, all processes |")
         print("| --- | --- | --- | --- | --- |")
         for name, _ in rows:
-            print(_row(name, args.small, runs[name]), flush=True)
+            print(_row(name, args.small, seconds[name], memory[name]), flush=True)
         if args.large:
             build_jsonl(args.data, args.large, large)
-            print(_row("clean --jobs 2", args.large, [measure(clean + ["--jobs", "2", str(large)], memory=True)]), flush=True)
-        one, two = runs["clean --jobs 1"], runs["clean --jobs 2"]
-        ratios = [a.seconds / b.seconds for a, b in zip(one, two)]
+            run = measure(clean + ["--jobs", "2", str(large)], memory=True)
+            print(_row("clean --jobs 2", args.large, [run.seconds], run), flush=True)
+        ratios = [a / b for a, b in zip(seconds["clean --jobs 1"], seconds["clean --jobs 2"])]
         print()
         print(f"2 workers / 1: {statistics.median(ratios):.2f} (passes: {', '.join(f'{r:.2f}' for r in ratios)})")
 
 
-def _row(name: str, count: int, runs: list[Run]) -> str:
-    seconds = statistics.median(run.seconds for run in runs)
-    rss = max(run.peak_rss for run in runs) / 2**20
-    pss = max(run.peak_pss for run in runs) / 2**20
-    return f"| {name} | {count} | {count / seconds:.1f} | {rss:.0f} | {pss:.0f} |"
+def _row(name: str, count: int, seconds: list[float], memory: Run) -> str:
+    rate = count / statistics.median(seconds)
+    return f"| {name} | {count} | {rate:.1f} | {memory.peak_rss / 2**20:.0f} | {memory.peak_pss / 2**20:.0f} |"
 
 
 if __name__ == "__main__":

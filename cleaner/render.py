@@ -143,9 +143,14 @@ def _markdown_group(group: list[Segment]) -> str:
     return _escape(first.text)
 
 
+def _level(segment: Segment) -> int:
+    """A heading's level as both formats have them, 1 to 6 (2 when the page gave none)."""
+    return max(1, min(segment.level or 2, 6))
+
+
 def _markdown_block(segment: Segment, text: str) -> str:
     if segment.kind == "heading":
-        return "#" * max(1, min(segment.level or 2, 6)) + " " + text
+        return "#" * _level(segment) + " " + text
     if segment.kind == "quote":
         return "> " + text
     return text
@@ -227,13 +232,6 @@ def _html_group(group: list[Segment]) -> str:
     first = group[0]
     if first.kind == "title":
         return f"<h1>{escape(first.text)}</h1>"
-    if first.kind not in ("list_item", "table", "code") and (first.links or first.images):
-        before, runs, after = _runs(first, figures=True)
-        block = _html_block(first, _html_runs(runs))
-        return "\n".join([*map(_html_figure, before), block, *map(_html_figure, after)])
-    if first.kind == "heading":
-        level = max(1, min(first.level or 2, 6))
-        return f"<h{level}>{escape(first.text)}</h{level}>"
     if first.kind == "list_item":
         return _html_list(group)
     if first.kind == "table" and first.cells is not None:
@@ -242,10 +240,13 @@ def _html_group(group: list[Segment]) -> str:
             tag = "th" if row.header else "td"
             rows.append("<tr>" + "".join(f"<{tag}>{escape(c)}</{tag}>" for c in row.cells or ()) + "</tr>")
         return "<table>\n" + "\n".join(rows) + "\n</table>"
-    if first.kind == "quote":
-        return f"<blockquote><p>{escape(first.text)}</p></blockquote>"
     if first.kind == "code":
         return f"<pre><code>{escape(first.text)}</code></pre>"
+    if first.kind != "table" and (first.links or first.images):  # a heading, quote or paragraph
+        before, runs, after = _runs(first, figures=True)
+        return "\n".join([*map(_html_figure, before), _html_block(first, _html_runs(runs)), *map(_html_figure, after)])
+    if first.kind in ("heading", "quote"):
+        return _html_block(first, escape(first.text))
     return "\n".join(f"<p>{escape(s.text)}</p>" for s in group)
 
 
@@ -270,7 +271,7 @@ def _html_list(items: list[Segment]) -> str:
 
 def _html_block(segment: Segment, inner: str) -> str:
     if segment.kind == "heading":
-        level = max(1, min(segment.level or 2, 6))
+        level = _level(segment)
         return f"<h{level}>{inner}</h{level}>"
     if segment.kind == "quote":
         return f"<blockquote><p>{inner}</p></blockquote>"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +39,9 @@ ODD_SPACES = regex.compile(r"[^\S\n\r ]")  # white space other than a space or a
 
 
 @cache
-def _ftfy_setup() -> tuple[ftfy.TextFixerConfig, re.Pattern[str]]:
-    """Our ftfy settings and the characters ftfy can act on, made for the first text that is not plain ASCII.
+def _ftfy_setup() -> tuple[ftfy.TextFixerConfig, re.Pattern[str], Callable[..., tuple[str, Any]]]:
+    """Our ftfy settings, the characters ftfy can act on, and its ``fix_and_explain``, made for the
+    first text that is not plain ASCII.
 
     Importing ftfy takes 35-45 ms, which a page of plain ASCII never needs
     (see `_ftfy`): it is imported here, not with the module.
@@ -53,7 +55,7 @@ def _ftfy_setup() -> tuple[ftfy.TextFixerConfig, re.Pattern[str]]:
         normalization="NFC",
         explain=True,
     )
-    return config, _ftfy_would_act()
+    return config, _ftfy_would_act(), ftfy.fix_and_explain
 
 
 def __getattr__(name: str) -> Any:
@@ -104,12 +106,10 @@ def repair_text(text: str, fixes: Counter[str] | None = None) -> str:
 def _ftfy(text: str, fixes: Counter[str]) -> str:
     if text.isascii() and "&" not in text:  # ASCII text needs ftfy only for HTML entities
         return text
-    config, would_act = _ftfy_setup()
+    config, would_act, fix_and_explain = _ftfy_setup()
     if not would_act.search(text) and unicodedata.is_normalized("NFC", text):
         return text  # ftfy's mojibake check costs 0.2 us a character; this one a hundredth of that
-    import ftfy  # imported by _ftfy_setup: a dictionary lookup
-
-    fixed, explanation = ftfy.fix_and_explain(text, config=config)
+    fixed, explanation = fix_and_explain(text, config=config)
     if fixed != text:
         for step in explanation or ():
             fixes[f"ftfy:{step.action}:{step.parameter}"] += 1
