@@ -51,7 +51,7 @@ STAGES = [
     ("trafilatura.core", "html2txt", "extract › trafilatura › page text for its recall check"),
     ("cleaner.html.extract", "page_metadata", "extract › metadata"),
     ("cleaner.html.metadata", "_htmldate", "extract › metadata › htmldate"),
-    ("cleaner.html.extract", "_missed_text", "extract › missed-text check"),
+    ("cleaner.html.extract", "_missed_leaves", "extract › missed-text check"),
     (None, "repair", "repair"),
     (None, "detect", "detect"),
     (None, "apply_rules", "rules"),

@@ -87,19 +87,10 @@ class HtmlConfig:
     # this much else (a credit, "Photo: Reuters"); more, and it is an article
     # box the label merely sits in: the label goes alone.
     caption_box_extra_chars: int = 80
-    # Fast extraction that returns one block at least this long found no structure (<div> soup).
-    blob_min_chars: int = 400
     # An extraction this long is taken as it is; shorter ones are checked for missed paragraphs.
     sure_found_chars: int = 2000
     # A leaf <p> or <div> this long reads like an article paragraph.
     paragraph_min_chars: int = 150
-    # When recall mode replaced fast mode's extraction, a leaf block at least this
-    # long that fast mode found before recall's first paragraph is put back: a
-    # lead paragraph, in any script (a Japanese lead is often under 100 characters).
-    opening_min_chars: int = 40
-    # ... when it ends at most this far before that paragraph (or before a lead
-    # put back): room for a headline, a date line and a caption between them.
-    opening_max_gap_chars: int = 300
     # A page whose extraction is shorter than this and that holds a form to fill
     # in (not a search box) is a login wall.
     login_wall_max_chars: int = 300

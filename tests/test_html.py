@@ -149,20 +149,16 @@ def test_nested_list_items_come_once_with_their_depth():
 
 
 
-def test_the_recall_fallback_keeps_the_lead_fast_mode_found():
-    from lxml import etree
-
-    from cleaner.html.extract import _keep_opening
-
+def test_a_lead_in_its_own_div_is_kept_and_the_breadcrumb_above_it_is_not_text():
+    # <div> soup: breadcrumb, lead and body are sibling <div>s with no <p>.
+    # Fast mode read the page as one blob, breadcrumb and all; recall mode
+    # finds the paragraphs, and must not lose the lead for being short.
+    # (With no <title>, the breadcrumb is all the page offers as one.)
     lead = "政府は１４日、新たな経済対策を閣議決定した。物価高に対応するため、低所得世帯への給付金を柱とする。"
     body = "対策の規模は国と地方を合わせて２１兆円程度となる見通しで、財源の多くは国債の追加発行でまかなう。" * 4
-    tree = _parse(f"<html><body><div class='bc'>ホーム › 経済</div><div class='lead'>{lead}</div>"
-                  f"<div class='body'>{body}</div></body></html>")
-    fast = etree.fromstring(f"<body><p>{lead} {body}</p></body>")  # one blob
-    recall = [Piece("ホーム › 経済"), Piece(body)]  # the breadcrumb instead of the lead
-    assert [p.text for p in _keep_opening(recall, fast, tree, CleanerConfig().html)] == ["ホーム › 経済", lead, body]
-    # Nothing fast mode found before recall's first paragraph is lost: nothing changes.
-    assert _keep_opening([Piece(lead), Piece(body)], fast, tree, CleanerConfig().html) == [Piece(lead), Piece(body)]
+    page = (f"<html><body><div class='bc'>ホーム › 経済</div><div class='lead'>{lead}</div>"
+            f"<div class='body'>{body}</div></body></html>")
+    assert Cleaner().clean(page).text == f"{lead}\n\n{body}"
 
 
 def test_loose_text_after_a_block_in_trafilaturas_output_is_kept():

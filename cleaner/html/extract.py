@@ -30,24 +30,23 @@ if TYPE_CHECKING:
     from ..core import Context
 
 # trafilatura settings chosen by bench/scrapinghub.py (see bench/RESULTS.md).
-TRAFILATURA_OPTIONS: dict[str, Any] = {"fast": True, "include_comments": False, "include_tables": True}
-# When fast extraction finds no structure (one block holding the page: its
-# baseline fallback, typical of <div> soup), recall mode finds the paragraphs
-# and our rules remove what it lets through.  Fast too: the comparison with
-# readability and jusText changed no page of the benchmark or the fixtures.
-FALLBACK_OPTIONS: dict[str, Any] = {"fast": True, "favor_recall": True, "include_comments": False,
-                                    "include_tables": True}
-# When recall mode also leaves out most of a box it took paragraphs from (a
-# page whose paragraphs repeat one another, plain <p>s between <hr>s and
-# <h2>s), trafilatura's full run, which compares its result with
-# readability's and jusText's, has the last word.
+# Recall mode: the cleaner's own rules remove the chrome it lets through, and
+# its balanced mode would spend a page's text and, on short extractions, a
+# second extraction in recall mode anyway (its "recall escalation"; 0.18 of
+# clean()'s time on the benchmark).  Fast: the comparison with readability and
+# jusText changed no page of the benchmark or the fixtures.
+TRAFILATURA_OPTIONS: dict[str, Any] = {"fast": True, "favor_recall": True, "include_comments": False,
+                                       "include_tables": True}
+# When recall mode leaves out most of a box it took paragraphs from (a page
+# whose paragraphs repeat one another, plain <p>s between <hr>s and <h2>s),
+# trafilatura's full run, which compares its result with readability's and
+# jusText's, has the last word.
 THOROUGH_OPTIONS: dict[str, Any] = {"fast": False, "include_comments": False, "include_tables": True}
 _LEAF = "[not(descendant::p or descendant::div)][string-length(.) >= $chars]"
 # By tag: a fifth faster than self::.  (lxml-stubs type XPath results as a union of everything: these are elements.)
 _LONG_LEAF_BLOCKS: Callable[..., list[etree._Element]] = etree.XPath(  # type: ignore[assignment]
     f"//body//p{_LEAF}|//body//div{_LEAF}")
 _HEADING = regex.compile(r"h([1-6])")
-_SENTENCE_END = regex.compile(r"[.!?…。！？]")
 _BLOCK_KINDS = {"p": "paragraph", "quote": "quote"}
 
 log = logging.getLogger(__name__)
@@ -80,17 +79,14 @@ def extract_html(doc: Document, context: Context) -> Document:
     elif tree is not None:
         pruned = prune(tree, rules, context.config)
     source = tree if tree is not None else loaded.text
-    settings, fallback, thorough = _extractors()
+    settings, thorough = _extractors()
     # A Document, as_dict being False (trafilatura types the call for every option).
     extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=settings))
-    fast_body = extracted.body if extracted is not None else None
-    if fast_body is None or _missed_text(fast_body, tree, html):
-        log.info("%s: fast extraction found no structure or missed text; recall mode", loaded.name)
-        extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=fallback)) or extracted
-        if extracted is not None and extracted.body is not None and _missed_leaves(extracted.body, tree, html):
-            full = cast("Extracted | None", trafilatura.bare_extraction(source, options=thorough))
-            if full is not None and full.body is not None and len(_STRING(full.body)) > len(_STRING(extracted.body)):
-                extracted = full
+    if extracted is not None and extracted.body is not None and _missed_leaves(extracted.body, tree, html):
+        log.info("%s: recall mode missed paragraphs; trafilatura's full run", loaded.name)
+        full = cast("Extracted | None", trafilatura.bare_extraction(source, options=thorough))
+        if full is not None and full.body is not None and len(_STRING(full.body)) > len(_STRING(extracted.body)):
+            extracted = full
     pieces: list[Piece] = []
     metadata: dict[str, str] = {}
     title = None
@@ -100,8 +96,6 @@ def extract_html(doc: Document, context: Context) -> Document:
         title = metadata.pop("title", None)
     if extracted is not None and extracted.body is not None:
         pieces = list(_body_blocks(extracted.body))
-        if fast_body is not None and extracted.body is not fast_body and tree is not None:
-            pieces = _keep_opening(pieces, fast_body, tree, html)
     if not pieces and (depth := nesting_depth(loaded.text)) > html.parser_max_depth:
         raise TooDeepError(
             f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
@@ -122,34 +116,26 @@ def extract_html(doc: Document, context: Context) -> Document:
 
 
 @cache
-def _extractors(links: bool = False, images: bool = False) -> tuple[Extractor, Extractor, Extractor]:
-    """trafilatura's settings for the fast call and the recall fallback, built once (each build sets up a date parser).
+def _extractors(links: bool = False, images: bool = False) -> tuple[Extractor, Extractor]:
+    """trafilatura's settings for the first call and the full run, built once (each build sets up a date parser).
 
     With ``links`` or ``images``, trafilatura keeps ``<ref>`` and ``<graphic>`` for `cleaner.html.inline`.
     """
     from trafilatura.settings import Extractor
 
     names = {"include_comments": "comments", "include_tables": "tables", "favor_recall": "recall"}
-    return cast("tuple[Extractor, Extractor, Extractor]", tuple(
+    return cast("tuple[Extractor, Extractor]", tuple(
         Extractor(**{names.get(key, key): value for key, value in options.items()}, links=links, images=images)
-        for options in (TRAFILATURA_OPTIONS, FALLBACK_OPTIONS, THOROUGH_OPTIONS)
+        for options in (TRAFILATURA_OPTIONS, THOROUGH_OPTIONS)
     ))
 
 
-def _missed_text(body: etree._Element, tree: etree._Element | None, html: HtmlConfig) -> bool:
-    """Fast extraction found no structure, or left out most of a box it took paragraphs from.
-
-    trafilatura on <div> soup may return the whole page as one block (its
-    baseline), or keep the <p> paragraphs of the article box and skip their
-    <div> siblings.  Both call for recall mode.
-    """
-    if len(body) <= 1 and len(_STRING(body)) >= html.blob_min_chars:
-        return True
-    return _missed_leaves(body, tree, html)
-
-
 def _missed_leaves(body: etree._Element, tree: etree._Element | None, html: HtmlConfig) -> bool:
-    """Most of a box the extraction took paragraphs from was left out (paragraphs counted: one may repeat another)."""
+    """Most of a box the extraction took paragraphs from was left out (paragraphs counted: one may repeat another).
+
+    trafilatura may keep the <p> paragraphs of the article box and skip their
+    <div> siblings.
+    """
     if tree is None or len(_STRING(body)) >= html.sure_found_chars:
         return False
     found = Counter(_squash(element) for element in body)  # counted: a paragraph may repeat another
@@ -161,45 +147,6 @@ def _missed_leaves(body: etree._Element, tree: etree._Element | None, html: Html
             found[text] -= 1
             chars.setdefault(leaf.getparent(), [0, 0])[missed] += len(text)
     return any(found_chars and missed > found_chars for found_chars, missed in chars.values())
-
-
-def _keep_opening(pieces: list[Piece], fast_body: etree._Element, tree: etree._Element,
-                  html: HtmlConfig) -> list[Piece]:
-    """Recall mode's blocks, with the lead fast mode found just before recall's first paragraph put back.
-
-    Recall mode may skip an article's lead and start at a breadcrumb.  A leaf
-    block of the page that fast mode found right before recall's first
-    paragraph (at most ``opening_max_gap_chars`` apart, block after block),
-    that reads like prose (a sentence end, few link words) and that recall
-    lost, goes back just before that paragraph.  Sidebars, tag clouds and
-    archives further up are link lists and stay out.
-    """
-    first = next((p for p in pieces if p.kind == "paragraph" and len(p.text) >= html.paragraph_min_chars), None)
-    fast_text = _squash(fast_body)
-    limit = fast_text.find(first.text) if first is not None else -1
-    if limit <= 0:
-        return pieces
-    candidates = []
-    for leaf in _LONG_LEAF_BLOCKS(tree, chars=html.opening_min_chars):
-        text = _squash(leaf)
-        at = fast_text.find(text)
-        if len(text) >= html.opening_min_chars and 0 <= at < limit and _SENTENCE_END.search(text) \
-                and len(_squash_links(leaf)) * 3 < len(text) and not any(text in piece.text for piece in pieces):
-            candidates.append((at, text))
-    lost: list[Piece] = []
-    for at, text in sorted(candidates, reverse=True):  # from the first paragraph upwards, block after block
-        if at + len(text) <= limit and limit - (at + len(text)) <= html.opening_max_gap_chars:
-            lost.insert(0, Piece(text))
-            limit = at
-    if not lost:
-        return pieces
-    assert first is not None  # limit > 0
-    index = pieces.index(first)
-    return pieces[:index] + lost + pieces[index:]
-
-
-def _squash_links(element: etree._Element) -> str:
-    return "".join(_squash(link) for link in element.iter("a"))
 
 
 def _body_blocks(body: etree._Element) -> Iterator[Piece]:

@@ -102,9 +102,9 @@ def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Eleme
            links: bool, images: bool) -> None:
     """Record on ``pieces`` (in place, on their layout) their links and pictures.
 
-    trafilatura extracts ``source`` again with links and pictures kept (fast,
-    then recall mode until every piece is found: whichever mode made the
-    pieces; full mode only when neither found half of them); ``blocks`` (`cleaner.html.extract`) reads a marked copy
+    trafilatura extracts ``source`` again with links and pictures kept (recall
+    mode, as the default extraction; its full run only when that found less
+    than half of the pieces); ``blocks`` (`cleaner.html.extract`) reads a marked copy
     of its output, and each marked block is matched to the piece with its text,
     in order.  The pieces stay exactly as they are: the article's text is the
     default extraction's, whatever trafilatura does with links kept.  A piece
@@ -122,7 +122,7 @@ def attach(pieces: list[Piece], source: etree._Element | str, tree: etree._Eleme
     best: list[tuple[int, list[Link], list[Image]]] = []
     wanted = sum(piece.kind not in _UNMARKED for piece in pieces)
     for mode, options in enumerate(_extractors(links, images)):
-        if mode == 2 and len(best) * 2 >= wanted:
+        if mode == 1 and len(best) * 2 >= wanted:
             break  # full mode, the slowest, only where the others found less than half the pieces
         # A Document, as_dict being False (trafilatura types the call for every option).
         extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=options))
