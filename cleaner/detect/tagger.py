@@ -16,15 +16,18 @@ languages (``"model"``), or given its script's usual one (``"fallback"``).
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from ..config import DetectConfig
 from ..document import UNDETERMINED, Run
 from .backends import DEFAULT_BACKEND, Backend, make_backend
 from .evidence import PageEvidence
+from .lexicon import neighbours, shared_lexicon
 from .scripts import COMMON_LANGUAGES, COMMON_RANK, NON_LATIN, candidates_of, fallback_language, script_of
 
 
@@ -218,7 +221,23 @@ class Detector:
             wanted = set(options)
             scores = {lang: p for lang, p in ranked if lang in wanted}
         total = sum(scores.values())
-        return {lang: p / total for lang, p in scores.items()} if total > 0 else {}
+        if total <= 0:
+            return {}
+        scores = {lang: p / total for lang, p in scores.items()}
+        return self._with_lexicon(text, scores) if self.config.lexicon else scores
+
+    def _with_lexicon(self, text: str, scores: dict[str, float]) -> dict[str, float]:
+        """Scores of a short text whose two best are close neighbours (ru/bg, es/pt ...),
+        reweighed by how often each writes its words (`cleaner.detect.lexicon`)."""
+        if len(scores) < 2 or text.count(" ") >= self.config.lexicon_max_words:
+            return scores
+        (first, p1), (second, p2) = heapq.nlargest(2, scores.items(), key=itemgetter(1))
+        group = neighbours(first, second)
+        if group is None or p2 < self.config.lexicon_margin * p1:
+            return scores
+        config = self.config
+        return shared_lexicon().weigh(
+            scores, text, sorted(group), floor=config.lexicon_floor, weight=config.lexicon_weight)
 
     def _ranked(self, script: str, text: str) -> list[tuple[str, float]]:
         key = ("ranked", text)
