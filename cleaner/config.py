@@ -189,9 +189,8 @@ class DetectConfig:
     lexicon_max_words: int = 8
     lexicon_margin: float = 0.1
     # A word a language's list lacks counts as this log10 frequency (the lists
-    # stop at 10**-6); the backend's probability is raised to ``lexicon_weight``.
+    # stop at 10**-6).
     lexicon_floor: float = -7.0
-    lexicon_weight: float = 1.0
     # Blocks with at least this many letters are article-like: they decide the
     # document language, and the rules weigh sections by them.
     article_min_letters: int = 60

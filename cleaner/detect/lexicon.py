@@ -62,8 +62,14 @@ _SERBIAN_LATIN = dict(zip(
 ))
 
 
+# Addresses are no language's words: ".co.kr" is not the Polish «co».
+_ADDRESS = regex.compile(r"\S*(?:@|://|www\.|\p{L}\.\p{L}{2})\S*")
+
+
 def words_of(text: str) -> list[str]:
-    """The words of a text as wordfreq lists them: case-folded, apostrophes kept inside."""
+    """The words of a text as wordfreq lists them (case-folded, apostrophes kept inside),
+    e-mail and web addresses left out."""
+    text = _ADDRESS.sub(" ", text) if "." in text or "@" in text else text
     return [word.replace("’", "'") for word in _WORD.findall(text.casefold())]
 
 
@@ -88,39 +94,35 @@ class Lexicon:
         return lang in LISTS
 
     def log_frequency(self, lang: str, word: str) -> float | None:
-        """log10 of how often ``word`` is written in ``lang``; None when it is not listed."""
+        """log10 of how often ``word`` (case-folded) is written in ``lang``; None when it is not listed."""
         source = LISTS.get(lang)
         if source is None:
             return None
-        if lang == "sr" and word[:1] in _SERBIAN_LATIN:
-            try:
-                word = "".join(_SERBIAN_LATIN[ch] for ch in word)
-            except KeyError:
-                return None  # a letter Serbian does not write (ы, я, щ ...)
-        keys = self._keys(source)
-        key = _hash(word) << 10
-        at = bisect_left(keys, key)
-        found: int = keys[at] if at < len(keys) else 0
-        return -(found & 1023) / 100 if found >> 10 == key >> 10 else None
+        key = _key_in(lang, word)
+        return None if key is None else _lookup(self._keys(source), key)
 
     def weigh(
-        self, scores: dict[str, float], text: str, langs: Iterable[str], *, floor: float, weight: float
+        self, scores: dict[str, float], text: str, langs: Iterable[str], *, floor: float
     ) -> dict[str, float]:
         """``scores`` with those of ``langs`` (the ones with a list) reweighed by how likely each
         makes the words of ``text``; their sum is kept, so other languages' scores stand.
 
-        Each language's score becomes p ** weight times the product of its
-        words' frequencies, an unlisted word counting ``10 ** floor``.
+        Each language's score becomes its probability times the product of
+        its words' frequencies (a naive Bayes step over words), an unlisted
+        word counting ``10 ** floor``.
         """
         words = words_of(text)
-        chosen = [lang for lang in langs if lang in scores and lang in LISTS and scores[lang] > 0]
+        chosen = [lang for lang in langs if lang in LISTS and scores.get(lang, 0.0) > 0]
         if not words or len(chosen) < 2:
             return scores
+        hashed = {word: _hash(word) for word in words}  # once, not once per language
         logs = {}
         for lang in chosen:
-            total = weight * math.log10(scores[lang])
+            keys = self._keys(LISTS[lang])
+            total = math.log10(scores[lang])
             for word in words:
-                found = self.log_frequency(lang, word)
+                key = hashed[word] if lang != "sr" else _key_in(lang, word)
+                found = None if key is None else _lookup(keys, key)
                 total += floor if found is None or found < floor else found
             logs[lang] = total
         top = max(logs.values())
@@ -143,7 +145,25 @@ class Lexicon:
 
 
 def _hash(word: str) -> int:
+    """A 54-bit hash of a word, the same in every process (str's own hash is salted)."""
     return int.from_bytes(blake2b(word.encode("utf-8"), digest_size=8).digest(), "little") >> 10
+
+
+def _key_in(lang: str, word: str) -> int | None:
+    """The hash a word is listed under for ``lang``: Serbian Cyrillic is looked up in Latin."""
+    if lang == "sr" and word[:1] in _SERBIAN_LATIN:
+        try:
+            word = "".join([_SERBIAN_LATIN[ch] for ch in word])
+        except KeyError:
+            return None  # a letter Serbian does not write (ы, я, щ ...)
+    return _hash(word)
+
+
+def _lookup(keys: Any, key: int) -> float | None:
+    """log10 frequency of the word hashed to ``key`` in one list's sorted keys; None if absent."""
+    at = bisect_left(keys, key << 10)
+    found: int = keys[at] if at < len(keys) else 0
+    return -(found & 1023) / 100 if found >> 10 == key else None
 
 
 def _data_dir() -> Path:

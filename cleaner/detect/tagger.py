@@ -228,7 +228,8 @@ class Detector:
 
     def _with_lexicon(self, text: str, scores: dict[str, float]) -> dict[str, float]:
         """Scores of a short text whose two best are close neighbours (ru/bg, es/pt ...),
-        reweighed by how often each writes its words (`cleaner.detect.lexicon`)."""
+        reweighed by how often each writes its words (`cleaner.detect.lexicon`): those of
+        its family within ``lexicon_margin`` of the best."""
         if len(scores) < 2 or text.count(" ") >= self.config.lexicon_max_words:
             return scores
         (first, p1), (second, p2) = heapq.nlargest(2, scores.items(), key=itemgetter(1))
@@ -236,8 +237,8 @@ class Detector:
         if group is None or p2 < self.config.lexicon_margin * p1:
             return scores
         config = self.config
-        return shared_lexicon().weigh(
-            scores, text, sorted(group), floor=config.lexicon_floor, weight=config.lexicon_weight)
+        close = sorted(lang for lang, p in scores.items() if p >= config.lexicon_margin * p1 and lang in group)
+        return shared_lexicon().weigh(scores, text, close, floor=config.lexicon_floor)
 
     def _ranked(self, script: str, text: str) -> list[tuple[str, float]]:
         key = ("ranked", text)
