@@ -213,7 +213,16 @@ class Detector:
         return lang, round(0.9 * mixed[lang] / total, 4)
 
     def _among(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
-        """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored)."""
+        """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored).
+        Read-only: it is remembered (a short run asks for its vote, then for its own tag)."""
+        key = ("among", script, text, options)
+        found: dict[str, float] | None = self._memo.get(key)
+        if found is None:
+            found = self._among_now(script, text, options)
+            self._remember(key, found)
+        return found
+
+    def _among_now(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
         ranked = self._ranked(script, text[:self.config.backend_max_chars])
         if options is None:
             scores = {lang: p for lang, p in ranked if lang not in NON_LATIN} if script == "Latn" else dict(ranked)
@@ -329,6 +338,12 @@ class Detector:
             lang, p = best(text)  # one answer is cheaper than a ranking, and usually Latin already
             if lang not in NON_LATIN:
                 return lang, round(p, 4)
+        best_among = getattr(self.backend, "best_among", None)
+        if candidates is not None and best_among is not None:
+            found = best_among(text, candidates)
+            if found is None or found[2] <= 0:
+                return fallback_language(script, candidates), 0.2
+            return found[0], round(found[1] / found[2], 4)
         if candidates is not None:
             allowed = set(candidates).__contains__
         elif script == "Latn":
