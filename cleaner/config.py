@@ -185,7 +185,7 @@ class DetectConfig:
     # by how often each writes its words (`cleaner.detect.lexicon`, wordfreq's
     # lists): a word pair's n-grams do not tell them apart, its vocabulary does.
     lexicon: bool = True
-    # Only text of fewer words than this (a label, a word pair, a short sentence).
+    # Only text of at most this many words (a label, a word pair, a short sentence).
     lexicon_max_words: int = 8
     lexicon_margin: float = 0.1
     # A word a language's list lacks counts as this log10 frequency (the lists

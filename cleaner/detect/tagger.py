@@ -16,11 +16,9 @@ languages (``"model"``), or given its script's usual one (``"fallback"``).
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from operator import itemgetter
 from typing import Any
 
 from ..config import DetectConfig
@@ -213,16 +211,7 @@ class Detector:
         return lang, round(0.9 * mixed[lang] / total, 4)
 
     def _among(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
-        """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored).
-        Read-only: it is remembered (a short run asks for its vote, then for its own tag)."""
-        key = ("among", script, text, options)
-        found: dict[str, float] | None = self._memo.get(key)
-        if found is None:
-            found = self._among_now(script, text, options)
-            self._remember(key, found)
-        return found
-
-    def _among_now(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
+        """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored)."""
         ranked = self._ranked(script, text[:self.config.backend_max_chars])
         if options is None:
             scores = {lang: p for lang, p in ranked if lang not in NON_LATIN} if script == "Latn" else dict(ranked)
@@ -236,17 +225,19 @@ class Detector:
         return self._with_lexicon(text, scores) if self.config.lexicon else scores
 
     def _with_lexicon(self, text: str, scores: dict[str, float]) -> dict[str, float]:
-        """Scores of a short text whose two best are close neighbours (ru/bg, es/pt ...),
+        """Scores (best first) of a short text whose two best are close neighbours (ru/bg, es/pt ...),
         reweighed by how often each writes its words (`cleaner.detect.lexicon`): those of
         its family within ``lexicon_margin`` of the best."""
-        if len(scores) < 2 or text.count(" ") >= self.config.lexicon_max_words:
-            return scores
-        (first, p1), (second, p2) = heapq.nlargest(2, scores.items(), key=itemgetter(1))
-        group = neighbours(first, second)
-        if group is None or p2 < self.config.lexicon_margin * p1:
-            return scores
         config = self.config
-        close = sorted(lang for lang, p in scores.items() if p >= config.lexicon_margin * p1 and lang in group)
+        if len(scores) < 2 or len(text.split(None, config.lexicon_max_words)) > config.lexicon_max_words:
+            return scores
+        ordered = iter(scores.items())  # best first, as the backend ranked them
+        first, second = next(ordered), next(ordered)
+        group = neighbours(first[0], second[0])
+        least = config.lexicon_margin * first[1]
+        if group is None or second[1] < least:
+            return scores
+        close = sorted(lang for lang, p in scores.items() if p >= least and lang in group)
         return shared_lexicon().weigh(scores, text, close, floor=config.lexicon_floor)
 
     def _ranked(self, script: str, text: str) -> list[tuple[str, float]]:
