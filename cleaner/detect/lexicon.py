@@ -60,6 +60,8 @@ _SERBIAN_LATIN = dict(zip(
     "абвгдђежзијклљмнњопрстћуфхцчџш",
     ("a b v g d đ e ž z i j k l lj m n nj o p r s t ć u f h c č dž š").split(),
 ))
+# Serbian Cyrillic to Latin in one str.translate; other Cyrillic letters become NUL (no Serbian word).
+_TO_SERBIAN_LATIN = {code: _SERBIAN_LATIN.get(chr(code), "\0") for code in range(0x400, 0x530) if chr(code).islower()}
 
 
 # Addresses are no language's words: ".co.kr" is not the Polish «co».
@@ -115,16 +117,16 @@ class Lexicon:
         chosen = [lang for lang in langs if lang in LISTS and scores.get(lang, 0.0) > 0]
         if not words or len(chosen) < 2:
             return scores
-        hashed = {word: _hash(word) for word in words}  # once, not once per language
+        hashed: list[int | None] = [_hash(word) for word in words]  # once, not once per language
+        by_list: dict[tuple[str, bool], float] = {}  # sr, hr and bs share a list
         logs = {}
         for lang in chosen:
-            keys = self._keys(LISTS[lang])
-            total = math.log10(scores[lang])
-            for word in words:
-                key = hashed[word] if lang != "sr" else _key_in(lang, word)
-                found = None if key is None else _lookup(keys, key)
-                total += floor if found is None or found < floor else found
-            logs[lang] = total
+            source, spelled = LISTS[lang], lang == "sr"
+            words_log = by_list.get((source, spelled))
+            if words_log is None:
+                keys = [_key_in(lang, word) for word in words] if spelled else hashed
+                words_log = by_list[source, spelled] = _log_likelihood(self._keys(source), keys, floor)
+            logs[lang] = math.log10(scores[lang]) + words_log
         top = max(logs.values())
         mass = sum(scores[lang] for lang in chosen)
         odds = {lang: 10 ** (value - top) for lang, value in logs.items()}
@@ -152,11 +154,24 @@ def _hash(word: str) -> int:
 def _key_in(lang: str, word: str) -> int | None:
     """The hash a word is listed under for ``lang``: Serbian Cyrillic is looked up in Latin."""
     if lang == "sr" and word[:1] in _SERBIAN_LATIN:
-        try:
-            word = "".join([_SERBIAN_LATIN[ch] for ch in word])
-        except KeyError:
+        word = word.translate(_TO_SERBIAN_LATIN)
+        if "\0" in word:
             return None  # a letter Serbian does not write (ы, я, щ ...)
     return _hash(word)
+
+
+def _log_likelihood(keys: Any, hashes: list[int | None], floor: float) -> float:
+    """The sum of the words' log10 frequencies in one list, ``floor`` for each it lacks."""
+    total = 0.0
+    size = len(keys)
+    for key in hashes:
+        found = floor
+        if key is not None:
+            at = bisect_left(keys, key << 10)
+            if at < size and keys[at] >> 10 == key:
+                found = max(floor, -(keys[at] & 1023) / 100)
+        total += found
+    return total
 
 
 def _lookup(keys: Any, key: int) -> float | None:

@@ -222,9 +222,11 @@ class Detector:
         if total <= 0:
             return {}
         scores = {lang: p / total for lang, p in scores.items()}
-        return self._with_lexicon(text, scores) if self.config.lexicon else scores
+        return self._with_lexicon(script, text, options, scores) if self.config.lexicon else scores
 
-    def _with_lexicon(self, text: str, scores: dict[str, float]) -> dict[str, float]:
+    def _with_lexicon(
+        self, script: str, text: str, options: tuple[str, ...] | None, scores: dict[str, float]
+    ) -> dict[str, float]:
         """Scores (best first) of a short text whose two best are close neighbours (ru/bg, es/pt ...),
         reweighed by how often each writes its words (`cleaner.detect.lexicon`): those of
         its family within ``lexicon_margin`` of the best."""
@@ -237,8 +239,14 @@ class Detector:
         least = config.lexicon_margin * first[1]
         if group is None or second[1] < least:
             return scores
-        close = sorted(lang for lang, p in scores.items() if p >= least and lang in group)
-        return shared_lexicon().weigh(scores, text, close, floor=config.lexicon_floor)
+        close = tuple(sorted(lang for lang, p in scores.items() if p >= least and lang in group))
+        # A short run asks for its vote, then for its own tag: the same scores twice.
+        key = ("lexicon", script, text, options)  # what the scores are made from
+        found: dict[str, float] | None = self._memo.get(key)
+        if found is None:
+            found = shared_lexicon().weigh(scores, text, close, floor=config.lexicon_floor)
+            self._remember(key, found)
+        return found
 
     def _ranked(self, script: str, text: str) -> list[tuple[str, float]]:
         key = ("ranked", text)
