@@ -12,6 +12,9 @@ scores times a prior from the page's other short runs (``"page+model"``):
 an interface's labels look like its other labels, not like the article.
 With no page to go by, a short run is guessed among its script's common
 languages (``"model"``), or given its script's usual one (``"fallback"``).
+Wherever a short text's own scores leave two close neighbours (ru/bg/sr,
+es/pt) nearly equal, they are first reweighed by how often each language
+writes its words (`cleaner.detect.lexicon`).
 """
 
 from __future__ import annotations
