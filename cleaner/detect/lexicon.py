@@ -92,9 +92,6 @@ class Lexicon:
         self._lists: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def has(self, lang: str) -> bool:
-        return lang in LISTS
-
     def log_frequency(self, lang: str, word: str) -> float | None:
         """log10 of how often ``word`` (case-folded) is written in ``lang``; None when it is not listed."""
         source = LISTS.get(lang)

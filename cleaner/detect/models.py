@@ -85,7 +85,8 @@ class _Identifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no
             for column, lang in enumerate(classes):
                 if lang in wanted:
                     first.setdefault(lang, column)
-            found = self._among_columns[langs] = (np.fromiter(first.values(), dtype=np.intp, count=len(first)), list(first))
+            columns = np.fromiter(first.values(), dtype=np.intp, count=len(first))
+            found = self._among_columns[langs] = (columns, list(first))
         columns, labels = found
         if not labels:
             return None
