@@ -7,7 +7,10 @@ busy moment of the shared machine falls on all of them); min / median / max:
   (``LanguageIdentifier.from_model_file``), as the cleaner did before;
 * ``cleaner, first time``: `cleaner.detect.models` converting it into an
   empty cache folder (once per machine and py3langid version);
-* ``cleaner, cached``: mapping the converted files.
+* ``cleaner, cached``: mapping the converted files;
+* ``lexicon ru+bg+sr``: the same for three of the word lexicon's lists
+  (`cleaner.detect.lexicon`: wordfreq imported and its lists hashed the
+  first time, mapped afterwards).
 
 numpy and the modules are imported before the clock starts in every row
 (py3langid needs numpy either way: ~0.1 s on this machine), so the rows
@@ -46,6 +49,11 @@ LOAD = {
         "LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)"),
     "cleaner, first time": ("from cleaner.detect.models import py3langid_identifier", "py3langid_identifier()"),
     "cleaner, cached": ("from cleaner.detect.models import py3langid_identifier", "py3langid_identifier()"),
+    # The word lexicon's lists a short Cyrillic text needs (cleaner.detect.lexicon).
+    "lexicon ru+bg+sr, first time": (
+        "from cleaner.detect.lexicon import Lexicon", "[Lexicon().log_frequency(l, 'вот') for l in ('ru', 'bg', 'sr')]"),
+    "lexicon ru+bg+sr, cached": (
+        "from cleaner.detect.lexicon import Lexicon", "[Lexicon().log_frequency(l, 'вот') for l in ('ru', 'bg', 'sr')]"),
 }
 TIMED = "import sys, time, numpy\n{imports}\nt = time.perf_counter()\n{call}\nprint(time.perf_counter() - t)"
 PAGES = """

@@ -171,6 +171,17 @@ class DetectConfig:
     # sentence read as Malay in Indonesian or Pidgin in English: a sentence
     # alone is not yet strong enough evidence.
     sentence_min_letters: int = 0
+    # Short text whose backend scores leave two close neighbours (ru/bg/sr,
+    # es/pt, nl/de ...) within ``lexicon_margin`` of each other is reweighed
+    # by how often each writes its words (`cleaner.detect.lexicon`, wordfreq's
+    # lists): a word pair's n-grams do not tell them apart, its vocabulary does.
+    lexicon: bool = True
+    # Only text of at most this many words (a label, a word pair, a short sentence).
+    lexicon_max_words: int = 8
+    lexicon_margin: float = 0.1
+    # A word a language's list lacks counts as this log10 frequency (the lists
+    # stop at 10**-6).
+    lexicon_floor: float = -7.0
     # Blocks with at least this many letters are article-like: they decide the
     # document language, and the rules weigh sections by them.
     article_min_letters: int = 60

@@ -9,7 +9,9 @@ tags long runs alone; short runs choose among the languages the page is in
 (`cleaner.detect.tagger`), weighing what it declares and the interface
 phrases the packs recognise on it (`cleaner.detect.evidence`): a Russian
 interface over an English article stays Russian, an English one over a German
-article English.  Neighbours that agree are merged again.
+article English.  A short text whose backend scores leave close neighbours
+(ru/bg/sr, es/pt) nearly equal is told by its words (`cleaner.detect.lexicon`).
+Neighbours that agree are merged again.
 
 The backend is swappable: anything with a ``name`` and a ``scores(text)``
 method that returns ``[(lang, probability), ...]`` best first.

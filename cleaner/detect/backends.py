@@ -44,6 +44,12 @@ class Py3LangidBackend:
         with self._lock:
             return cast("tuple[str, float]", self._identifier.classify(text))
 
+    def best_among(self, text: str, langs: tuple[str, ...]) -> tuple[str, float, float] | None:
+        """The best of ``langs``, its score and their sum (optional for backends; used for runs
+        whose letters leave a few languages); None when it knows none of them."""
+        with self._lock:
+            return cast("tuple[str, float, float] | None", self._identifier.best_among(text, langs))
+
 
 class LangdetectBackend:
     """langdetect, seeded on its own factory so the same text gives the same answer."""

@@ -181,11 +181,12 @@ def fallback_language(script: str, candidates: tuple[str, ...] | None) -> str:
 
 def _cyrillic_candidates(text: str, langs: tuple[str, ...]) -> tuple[str, ...]:
     allowed = set(langs)
+    present = set(text)  # one pass over the text, not one per letter
     for letters, only in _CYRILLIC_ONLY:
-        if any(ch in text for ch in letters):
+        if not present.isdisjoint(letters):
             allowed &= only
     for letters, never in _CYRILLIC_NOT:
-        if any(ch in text for ch in letters):
+        if not present.isdisjoint(letters):
             allowed -= never
     narrowed = tuple(lang for lang in langs if lang in allowed)
     return narrowed or langs  # contradicting letters (a mixed word): keep every choice

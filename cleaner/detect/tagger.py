@@ -12,6 +12,9 @@ scores times a prior from the page's other short runs (``"page+model"``):
 an interface's labels look like its other labels, not like the article.
 With no page to go by, a short run is guessed among its script's common
 languages (``"model"``), or given its script's usual one (``"fallback"``).
+Wherever a short text's own scores leave two close neighbours (ru/bg/sr,
+es/pt) nearly equal, they are first reweighed by how often each language
+writes its words (`cleaner.detect.lexicon`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ..config import DetectConfig
 from ..document import UNDETERMINED, Run
 from .backends import DEFAULT_BACKEND, Backend, make_backend
 from .evidence import PageEvidence
+from .lexicon import neighbours, shared_lexicon
 from .scripts import COMMON_LANGUAGES, COMMON_RANK, NON_LATIN, candidates_of, fallback_language, script_of
 
 
@@ -218,7 +222,34 @@ class Detector:
             wanted = set(options)
             scores = {lang: p for lang, p in ranked if lang in wanted}
         total = sum(scores.values())
-        return {lang: p / total for lang, p in scores.items()} if total > 0 else {}
+        if total <= 0:
+            return {}
+        scores = {lang: p / total for lang, p in scores.items()}
+        return self._with_lexicon(script, text, options, scores) if self.config.lexicon else scores
+
+    def _with_lexicon(
+        self, script: str, text: str, options: tuple[str, ...] | None, scores: dict[str, float]
+    ) -> dict[str, float]:
+        """Scores (best first) of a short text whose two best are close neighbours (ru/bg, es/pt ...),
+        reweighed by how often each writes its words (`cleaner.detect.lexicon`): those of
+        its family within ``lexicon_margin`` of the best."""
+        config = self.config
+        if len(scores) < 2 or len(text.split(None, config.lexicon_max_words)) > config.lexicon_max_words:
+            return scores
+        ordered = iter(scores.items())  # best first, as the backend ranked them
+        first, second = next(ordered), next(ordered)
+        group = neighbours(first[0], second[0])
+        least = config.lexicon_margin * first[1]
+        if group is None or second[1] < least:
+            return scores
+        close = tuple(sorted(lang for lang, p in scores.items() if p >= least and lang in group))
+        # A short run asks for its vote, then for its own tag: the same scores twice.
+        key = ("lexicon", script, text, options)  # what the scores are made from
+        found: dict[str, float] | None = self._memo.get(key)
+        if found is None:
+            found = shared_lexicon().weigh(scores, text, close, floor=config.lexicon_floor)
+            self._remember(key, found)
+        return found
 
     def _ranked(self, script: str, text: str) -> list[tuple[str, float]]:
         key = ("ranked", text)
@@ -309,6 +340,12 @@ class Detector:
             lang, p = best(text)  # one answer is cheaper than a ranking, and usually Latin already
             if lang not in NON_LATIN:
                 return lang, round(p, 4)
+        best_among = getattr(self.backend, "best_among", None)
+        if candidates is not None and best_among is not None:
+            found = best_among(text, candidates)
+            if found is None or found[2] <= 0:
+                return fallback_language(script, candidates), 0.2
+            return found[0], round(found[1] / found[2], 4)
         if candidates is not None:
             allowed = set(candidates).__contains__
         elif script == "Latn":
