@@ -158,6 +158,32 @@ def test_a_pattern_rule_drops_the_block_it_matches():
     assert block.removals == [removal(block, footer, "site-chrome/copyright-footer", "navigation", "en", "drop_block")]
 
 
+ZH_STORY = "北京时间周二晚间，市议会经过长时间辩论后批准了新的预算方案，明年学校和道路的支出将增加。"
+
+
+@pytest.mark.parametrize("line", [
+    "2017-03-10 09:58 来源：网易科学人",  # date, time and source on one line
+    "TNW中文站2016年10月14日07:17",  # the source's name before the date
+    "来源：新华网",
+    "[责任编辑:肖春芳]",
+    "（責任編輯：王小明）",
+])
+def test_a_chinese_source_date_or_editor_line_is_furniture(line):
+    doc = RULES.apply(page(ZH_STORY, line, language="zh"))
+    assert kept(doc) == [ZH_STORY]
+    assert doc.blocks[1].removals[0].category == "navigation"
+
+
+@pytest.mark.parametrize("prose", [
+    "据新华社报道，2016年10月14日07:17，一辆列车在郊区脱轨，造成多人受伤。",  # a date inside a sentence
+    "来源：网易科学人。这项研究由三所大学的科学家共同完成，结果发表在本周的《自然》杂志上，引起了广泛关注。",
+    "责任编辑王先生表示，报社将在下周公布调查的全部结果。",
+])
+def test_a_chinese_sentence_that_mentions_a_date_source_or_editor_stays(prose):
+    doc = RULES.apply(page(ZH_STORY, prose, language="zh"))
+    assert kept(doc) == [ZH_STORY, prose]
+
+
 @pytest.mark.parametrize("prose", [
     "The photo was an AI-generated image, experts said, and the post was later labelled Reported by AI.",
     "AI-generated, the video spread quickly across social networks on Monday.",
