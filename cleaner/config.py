@@ -91,6 +91,11 @@ class HtmlConfig:
     sure_found_chars: int = 2000
     # A leaf <p> or <div> this long reads like an article paragraph.
     paragraph_min_chars: int = 150
+    # Before the article's first paragraph or after its last, this many blocks
+    # in a row that are each the whole text of one link are a teaser list.
+    link_list_min_items: int = 3
+    # ... each at most this long (a headline, not a paragraph that is one link).
+    link_list_item_max_chars: int = 200
     # A page whose extraction is shorter than this and that holds a form to fill
     # in (not a search box) is a login wall.
     login_wall_max_chars: int = 300

@@ -10,7 +10,7 @@ from cleaner import Cleaner
 from cleaner.config import CleanerConfig
 from cleaner.document import Layout
 from cleaner.html import Pruned, page_metadata
-from cleaner.html.extract import Piece, _body_blocks, _headline_furniture
+from cleaner.html.extract import Piece, _body_blocks, _edge_link_lists, _headline_furniture
 from cleaner.html.parse import _parse
 from cleaner.html.prune import CAPTION_CATEGORY, _markers, prune
 from cleaner.rules import Action, RuleSet, builtin_packs, parse_pack
@@ -159,6 +159,32 @@ def test_a_lead_in_its_own_div_is_kept_and_the_breadcrumb_above_it_is_not_text()
     page = (f"<html><body><div class='bc'>ホーム › 経済</div><div class='lead'>{lead}</div>"
             f"<div class='body'>{body}</div></body></html>")
     assert Cleaner().clean(page).text == f"{lead}\n\n{body}"
+
+
+def test_linked_headlines_at_the_articles_edges_are_a_teaser_list_and_in_its_middle_content():
+    # A box of linked headlines passes trafilatura one headline at a time
+    # (each its own <h3><a>); at the article's edges three in a row are a
+    # teaser list, whatever the language; in its middle, a reading list.
+    top = ["Зима в городе", "Мэр открыл новый мост через реку", "Школы готовятся к зимним штормам",
+           "Местная команда снова выиграла финал"]
+    reading = ["The budget in brief", "Where the money goes", "Questions and answers"]
+    bottom = ["Ten ways to save on heating bills", "How to read your council tax letter", "Best parks for families"]
+    story = "The regional council approved the new budget after a long debate on Tuesday evening. " * 3
+    links = "".join(f"<a href='/{i}'>{text}</a>" for i, text in enumerate(top[1:] + reading + bottom))
+    tree = _parse(f"<html><body><h3>{top[0]}</h3>{links}<p>{story}</p></body></html>")
+    pieces = [Piece(top[0], "heading", 3), *(Piece(t, "heading", 3) for t in top[1:]), Piece(story),
+              *(Piece(t, "list_item") for t in reading), Piece(story), *(Piece(t, "list_item") for t in bottom[:2]),
+              Piece("Opposition members called the forecasts optimistic."), Piece(bottom[2], "list_item")]
+    rule = RuleSet(builtin_packs()).markup("link-list")
+    kept, dropped = _edge_link_lists(pieces, tree, rule, CleanerConfig().html)
+    assert [p.text for p in kept] == [story, *reading, story, *bottom[:2],
+                                      "Opposition members called the forecasts optimistic.", bottom[2]]
+    assert [(d.text, d.rule.name, d.rule.category) for d in dropped] == [
+        (text, "markup/link-list", "related") for text in top]
+    # Two linked lines are no list; lines that are not links are no teasers.
+    assert _edge_link_lists(pieces[2:], tree, rule, CleanerConfig().html)[1] == []
+    unlinked = [Piece(t, "heading", 3) for t in ("One headline here", "Another headline", "A third one")]
+    assert _edge_link_lists([*unlinked, Piece(story)], tree, rule, CleanerConfig().html)[1] == []
 
 
 def test_loose_text_after_a_block_in_trafilaturas_output_is_kept():

@@ -101,6 +101,9 @@ def extract_html(doc: Document, context: Context) -> Document:
             f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
     title = _shown_title(title, pieces, html)
     pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html, shown)
+    if tree is not None:
+        pieces, teasers = _edge_link_lists(pieces, tree, rules.markup("link-list"), html)
+        furniture += teasers
     reason = None
     if pieces and tree is not None and (verdict := _no_article(pieces, tree, html, context)):
         # A list of links, a gallery or a login wall: recorded as removed, no article passed off.
@@ -246,6 +249,55 @@ def _headline_furniture(pieces: list[Piece], title: str | None, rule: Rule, html
                 return pieces[index + 1:], [Pruned(rule, text=p.text) for p in above + [piece]]
             break
     return pieces, []
+
+
+_LINKISH = ("paragraph", "list_item", "heading")
+
+
+def _edge_link_lists(pieces: list[Piece], tree: etree._Element, rule: Rule,
+                     html: HtmlConfig) -> tuple[list[Piece], list[Pruned]]:
+    """Teaser lists at the article's edges, and the short heading over each.
+
+    A box of linked headlines ("More from Billboard", four <h3><a>s) passes
+    trafilatura's link-density tests one element at a time: each headline is
+    all link, but alone.  Before the first article-length paragraph or after
+    the last one, ``link_list_min_items`` or more blocks in a row that are each
+    the whole text of one link are such a box, in any language.  In the
+    middle of an article a run of links may be content (a reading list) and
+    stays.
+    """
+    paragraphs = [i for i, p in enumerate(pieces) if p.kind == "paragraph" and len(p.text) >= html.paragraph_min_chars]
+    if not paragraphs:
+        return pieces, []
+    edges = [range(0, paragraphs[0]), range(paragraphs[-1] + 1, len(pieces))]
+    runs = [run for edge in edges for run in _runs(pieces, edge, html, None) if len(run) >= html.link_list_min_items]
+    if not runs:
+        return pieces, []
+    body = tree.find("body")
+    links = {_squash(a) for a in (body if body is not None else tree).iter("a")}
+    dropped: set[int] = set()
+    for edge in edges:
+        for run in _runs(pieces, edge, html, links):
+            if len(run) >= html.link_list_min_items:
+                dropped.update(run)
+                before = run[0] - 1
+                if before in edge and pieces[before].kind == "heading" and len(pieces[before].text) <= html.furniture_max_chars:
+                    dropped.add(before)  # the box's own title
+    kept = [piece for i, piece in enumerate(pieces) if i not in dropped]
+    return kept, [Pruned(rule, text=pieces[i].text) for i in sorted(dropped)]
+
+
+def _runs(pieces: list[Piece], indices: range, html: HtmlConfig, links: set[str] | None) -> list[list[int]]:
+    """Runs of consecutive blocks short enough to be a headline (and, given ``links``, each a link's whole text)."""
+    runs: list[list[int]] = [[]]
+    for i in indices:
+        piece = pieces[i]
+        if piece.kind in _LINKISH and len(piece.text) <= html.link_list_item_max_chars and (
+                links is None or piece.text in links):
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def _no_article(pieces: list[Piece], tree: etree._Element, html: HtmlConfig, context: Context) -> str | None:
