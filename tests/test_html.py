@@ -10,7 +10,7 @@ from cleaner import Cleaner
 from cleaner.config import CleanerConfig
 from cleaner.document import Layout
 from cleaner.html import Pruned, page_metadata
-from cleaner.html.extract import Piece, _body_blocks, _edge_link_lists, _headline_furniture
+from cleaner.html.extract import Piece, _body_blocks, _edge_addresses, _edge_link_lists, _headline_furniture
 from cleaner.html.parse import _parse
 from cleaner.html.prune import CAPTION_CATEGORY, _markers, prune
 from cleaner.rules import Action, RuleSet, builtin_packs, parse_pack
@@ -185,6 +185,21 @@ def test_linked_headlines_at_the_articles_edges_are_a_teaser_list_and_in_its_mid
     assert _edge_link_lists(pieces[2:], tree, rule, CleanerConfig().html)[1] == []
     unlinked = [Piece(t, "heading", 3) for t in ("One headline here", "Another headline", "A third one")]
     assert _edge_link_lists([*unlinked, Piece(story)], tree, rule, CleanerConfig().html)[1] == []
+
+
+def test_lines_of_nothing_but_addresses_at_the_articles_edges_go_and_in_its_middle_stay():
+    story = "Местные автосалоны продали на десять процентов меньше машин, несмотря на низкие ставки. " * 3
+    pieces = [Piece("https://www.example.com/news/article/cat-found-14848175.php"), Piece(story),
+              Piece("https://data.example.org/budget-2024.csv"), Piece(story),
+              Piece("Write to the reporter at paul@example.com."), Piece("paul.takahashi@chron.com"),
+              Piece("twitter.com/paultakahashi | www.example.com/paul")]
+    rule = RuleSet(builtin_packs()).markup("address-line")
+    kept, dropped = _edge_addresses(pieces, rule, CleanerConfig().html)
+    assert [p.text for p in kept] == [story, "https://data.example.org/budget-2024.csv", story,
+                                      "Write to the reporter at paul@example.com."]
+    assert [(d.text, d.rule.name) for d in dropped] == [
+        (pieces[0].text, "markup/address-line"), (pieces[5].text, "markup/address-line"),
+        (pieces[6].text, "markup/address-line")]
 
 
 def test_loose_text_after_a_block_in_trafilaturas_output_is_kept():

@@ -104,6 +104,8 @@ def extract_html(doc: Document, context: Context) -> Document:
     if tree is not None:
         pieces, teasers = _edge_link_lists(pieces, tree, rules.markup("link-list"), html)
         furniture += teasers
+    pieces, addresses = _edge_addresses(pieces, rules.markup("address-line"), html)
+    furniture += addresses
     reason = None
     if pieces and tree is not None and (verdict := _no_article(pieces, tree, html, context)):
         # A list of links, a gallery or a login wall: recorded as removed, no article passed off.
@@ -266,10 +268,7 @@ def _edge_link_lists(pieces: list[Piece], tree: etree._Element, rule: Rule,
     middle of an article a run of links may be content (a reading list) and
     stays.
     """
-    paragraphs = [i for i, p in enumerate(pieces) if p.kind == "paragraph" and len(p.text) >= html.paragraph_min_chars]
-    if not paragraphs:
-        return pieces, []
-    edges = [range(0, paragraphs[0]), range(paragraphs[-1] + 1, len(pieces))]
+    edges = _edges(pieces, html)
     runs = [run for edge in edges for run in _runs(pieces, edge, html, None) if len(run) >= html.link_list_min_items]
     if not runs:
         return pieces, []
@@ -283,8 +282,41 @@ def _edge_link_lists(pieces: list[Piece], tree: etree._Element, rule: Rule,
                 before = run[0] - 1
                 if before in edge and pieces[before].kind == "heading" and len(pieces[before].text) <= html.furniture_max_chars:
                     dropped.add(before)  # the box's own title
-    kept = [piece for i, piece in enumerate(pieces) if i not in dropped]
-    return kept, [Pruned(rule, text=pieces[i].text) for i in sorted(dropped)]
+    return _without(pieces, dropped, rule)
+
+
+# A web or e-mail address, with or without its scheme ("twitter.com/name").
+_ADDRESS = r"(?:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:[\w-]+\.)+\p{Ll}{2,}/\S*)"
+_ADDRESSES_ONLY = regex.compile(rf"{_ADDRESS}(?:\s*[,;|·]?\s*{_ADDRESS})*")
+
+
+def _edge_addresses(pieces: list[Piece], rule: Rule, html: HtmlConfig) -> tuple[list[Piece], list[Pruned]]:
+    """Blocks at the article's edges that are nothing but web or e-mail addresses.
+
+    A print version's URL above the story, the author's address and profile
+    under it: no language's text, and no reader's.  In the middle of an
+    article an address on its own line may be what the story points to, and
+    stays.
+    """
+    dropped = {i for edge in _edges(pieces, html) for i in edge
+               if len(pieces[i].text) <= html.link_list_item_max_chars and _ADDRESSES_ONLY.fullmatch(pieces[i].text)}
+    return _without(pieces, dropped, rule)
+
+
+def _edges(pieces: list[Piece], html: HtmlConfig) -> list[range]:
+    """The blocks before the first article-length paragraph and after the last (none without one)."""
+    paragraphs = [i for i, p in enumerate(pieces) if p.kind == "paragraph" and len(p.text) >= html.paragraph_min_chars]
+    if not paragraphs:
+        return []
+    return [range(0, paragraphs[0]), range(paragraphs[-1] + 1, len(pieces))]
+
+
+def _without(pieces: list[Piece], dropped: set[int], rule: Rule) -> tuple[list[Piece], list[Pruned]]:
+    """``pieces`` but those at ``dropped``, and those as removed by ``rule``, in page order."""
+    if not dropped:
+        return pieces, []
+    return [piece for i, piece in enumerate(pieces) if i not in dropped], [Pruned(rule, text=pieces[i].text)
+                                                                          for i in sorted(dropped)]
 
 
 def _runs(pieces: list[Piece], indices: range, html: HtmlConfig, links: set[str] | None) -> list[list[int]]:
