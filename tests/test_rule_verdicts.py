@@ -158,6 +158,35 @@ def test_a_pattern_rule_drops_the_block_it_matches():
     assert block.removals == [removal(block, footer, "site-chrome/copyright-footer", "navigation", "en", "drop_block")]
 
 
+@pytest.mark.parametrize("line", [
+    "CLICK HERE TO GET THE FOX NEWS APP",
+    "Download our free app for breaking news alerts!",
+    "Скачайте наше мобильное приложение",
+    "Завантажуйте наш застосунок",
+    "Laden Sie sich jetzt unsere News-App herunter",
+    "Téléchargez l'application Le Monde",
+    "Descarga la app de noticias",
+    "Baixe o aplicativo do jornal",
+])
+def test_a_line_promoting_the_sites_app_is_advertising(line):
+    doc = RULES.apply(page(STORY, line, MORE))
+    assert kept(doc) == [STORY, MORE]
+    assert doc.blocks[1].removals[0].rule == "advertising/app-promo"
+
+
+@pytest.mark.parametrize("prose", [
+    "Download the app, the regulator warned, and your data may be shared with advertisers abroad.",
+    "Get the app now? Critics say the rollout was rushed and the privacy terms are unclear to users.",
+    "Скачайте приложение банка, советуют в полиции, а не переходите по ссылкам из сообщений.",
+    "Users who download the app get a discount on their first ride.",
+    "Download the app, officials said.",
+    "Скачайте приложение банка, советуют в полиции.",
+])
+def test_a_sentence_about_an_app_stays(prose):
+    doc = RULES.apply(page(STORY, prose, MORE))
+    assert kept(doc) == [STORY, prose, MORE]
+
+
 ZH_STORY = "北京时间周二晚间，市议会经过长时间辩论后批准了新的预算方案，明年学校和道路的支出将增加。"
 
 
