@@ -187,6 +187,25 @@ def test_a_sentence_about_an_app_stays(prose):
     assert kept(doc) == [STORY, prose, MORE]
 
 
+@pytest.mark.parametrize("line", [
+    "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+    "Follow us on X",
+    "Folgen Sie uns auf Facebook und Instagram",
+    "Suivez-nous sur Twitter",
+    "Síguenos en Facebook, X y TikTok",
+    "Siga-nos no Instagram",
+])
+def test_a_follow_us_line_is_share_chrome(line):
+    doc = RULES.apply(page(STORY, line, MORE))
+    assert kept(doc) == [STORY, MORE]
+    assert doc.blocks[1].removals[0].rule == "share/follow-us"
+
+
+def test_a_sentence_about_following_someone_on_a_network_stays():
+    prose = "Millions follow the president on Twitter, where he announced the decision late on Sunday."
+    assert kept(RULES.apply(page(STORY, prose, MORE))) == [STORY, prose, MORE]
+
+
 ZH_STORY = "北京时间周二晚间，市议会经过长时间辩论后批准了新的预算方案，明年学校和道路的支出将增加。"
 
 
