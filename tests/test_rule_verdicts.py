@@ -206,6 +206,34 @@ def test_a_sentence_about_following_someone_on_a_network_stays():
     assert kept(RULES.apply(page(STORY, prose, MORE))) == [STORY, prose, MORE]
 
 
+@pytest.mark.parametrize("line, rule", [
+    ("(Reporting by Tom Smith in London; Editing by Jane Doe)", "site-chrome/credit-line"),
+    ("Additional reporting by Joseph Hudak", "site-chrome/credit-line"),
+    ("Keith Bradsher contributed reporting from Hong Kong.", "site-chrome/credit-line"),
+    ("SOURCE: News agencies", "site-chrome/credit-line"),
+    ("Quelle: dpa", "site-chrome/credit-line"),
+    ("Источник: ТАСС", "site-chrome/credit-line"),
+    ("Published 18 November 2019", "site-chrome/dateline"),
+    ("UPDATED: Tue., Nov. 19, 2019", "site-chrome/dateline"),
+    ("Updated at 1:23 p.m.", "site-chrome/dateline"),
+    ("기사입력 :[ 2018-09-28 17:32 ]", "site-chrome/dateline"),
+])
+def test_credit_source_and_date_lines_are_furniture(line, rule):
+    doc = RULES.apply(page(STORY, line, MORE))
+    assert kept(doc) == [STORY, MORE]
+    assert doc.blocks[1].removals[0].rule == rule
+
+
+@pytest.mark.parametrize("prose", [
+    "Reporting by the BBC found widespread abuse in the care homes.",
+    "Three agencies contributed to this report, officials said.",
+    "Published in 2019, the study followed 4,000 patients for a decade.",
+    "The source: a leaked memo that the ministry has not denied, and a second one from May.",
+])
+def test_a_sentence_that_starts_like_a_credit_or_date_stays(prose):
+    assert kept(RULES.apply(page(STORY, prose, MORE))) == [STORY, prose, MORE]
+
+
 ZH_STORY = "北京时间周二晚间，市议会经过长时间辩论后批准了新的预算方案，明年学校和道路的支出将增加。"
 
 
