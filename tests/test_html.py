@@ -187,6 +187,18 @@ def test_linked_headlines_at_the_articles_edges_are_a_teaser_list_and_in_its_mid
     assert _edge_link_lists([*unlinked, Piece(story)], tree, rule, CleanerConfig().html)[1] == []
 
 
+def test_a_line_in_capitals_that_is_all_one_link_between_paragraphs_is_a_teaser():
+    story = "The regional council approved the new budget after a long debate on Tuesday evening. " * 3
+    teaser, shout, short = "SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'", "THE VOTE WAS CLOSE", "READ MORE"
+    tree = _parse(f"<html><body><a href='/t'>{teaser}</a><a href='/r'>{short}</a><p>{story}</p></body></html>")
+    pieces = [Piece(story), Piece(teaser), Piece(shout), Piece(short), Piece(story)]
+    rule = RuleSet(builtin_packs()).markup("link-list")
+    kept, dropped = _edge_link_lists(pieces, tree, rule, CleanerConfig().html)
+    # Capitals alone (no link) or a link of two words is no teaser.
+    assert [p.text for p in kept] == [story, shout, short, story]
+    assert [d.text for d in dropped] == [teaser]
+
+
 def test_lines_of_nothing_but_addresses_at_the_articles_edges_go_and_in_its_middle_stay():
     story = "Местные автосалоны продали на десять процентов меньше машин, несмотря на низкие ставки. " * 3
     pieces = [Piece("https://www.example.com/news/article/cat-found-14848175.php"), Piece(story),

@@ -265,16 +265,21 @@ def _edge_link_lists(pieces: list[Piece], tree: etree._Element, rule: Rule,
     all link, but alone.  Before the first article-length paragraph or after
     the last one, ``link_list_min_items`` or more blocks in a row that are each
     the whole text of one link are such a box, in any language.  In the
-    middle of an article a run of links may be content (a reading list) and
-    stays.
+    middle of an article a run of links may be content (a reading list, a
+    product round-up) and stays, unless it is a line in capitals: the way
+    some sites set a teaser between paragraphs.
     """
     edges = _edges(pieces, html)
     runs = [run for edge in edges for run in _runs(pieces, edge, html, None) if len(run) >= html.link_list_min_items]
-    if not runs:
+    middle = range(edges[0].stop, edges[1].start) if edges else range(0)
+    shouted = [i for i in middle if _shouted(pieces[i].text, html)]
+    if not runs and not shouted:
         return pieces, []
     body = tree.find("body")
     links = {_squash(a) for a in (body if body is not None else tree).iter("a")}
-    dropped: set[int] = set()
+    # Between paragraphs, a line in capitals that is all one link is a teaser
+    # for another story ("SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'").
+    dropped: set[int] = {i for i in shouted if pieces[i].text in links}
     for edge in edges:
         for run in _runs(pieces, edge, html, links):
             if len(run) >= html.link_list_min_items:
@@ -317,6 +322,11 @@ def _without(pieces: list[Piece], dropped: set[int], rule: Rule) -> tuple[list[P
         return pieces, []
     return [piece for i, piece in enumerate(pieces) if i not in dropped], [Pruned(rule, text=pieces[i].text)
                                                                           for i in sorted(dropped)]
+
+
+def _shouted(text: str, html: HtmlConfig) -> bool:
+    """A headline-length line of several words, all in capitals (in a script with case)."""
+    return len(text) <= html.link_list_item_max_chars and len(text.split()) >= 3 and text == text.upper() != text.lower()
 
 
 def _runs(pieces: list[Piece], indices: range, html: HtmlConfig, links: set[str] | None) -> list[list[int]]:
