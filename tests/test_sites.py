@@ -19,7 +19,7 @@ from cleaner.sites import SitePacks, learn_sites, read_page
 
 HOST = "stadtblatt.example.de"
 TAGLINE = "Das Stadtblatt – Ihre Zeitung für die Region seit 1952"
-PROMO = "Laden Sie jetzt die neue Stadtblatt-App für Ihr Telefon herunter"
+PROMO = "Stadtblatt Plus: alle Artikel aus Ihrer Stadt, jeden Morgen um sechs auf dem Telefon"
 TIPS = "Sie haben einen Hinweis? Schreiben Sie an redaktion@stadtblatt.example.de"
 CITIES = ["Kassel", "Erfurt", "Görlitz", "Passau", "Lübeck", "Siegen", "Trier", "Jena"]
 
