@@ -217,6 +217,12 @@ def test_a_sentence_about_following_someone_on_a_network_stays():
     ("UPDATED: Tue., Nov. 19, 2019", "site-chrome/dateline"),
     ("Updated at 1:23 p.m.", "site-chrome/dateline"),
     ("기사입력 :[ 2018-09-28 17:32 ]", "site-chrome/dateline"),
+    ("AP-US--Trump-Impeachment, 4th Ld-Writethru", "site-chrome/wire-slug"),
+    ("Write to Al Root at allen.root@dowjones.com", "site-chrome/contact-line"),
+    ("Reach the reporters on Twitter at http://twitter.com/MegKinnardAP and http://twitter.com/emarvelous",
+     "site-chrome/contact-line"),
+    ("Click here to subscribe to The Paradigm Newsletter", "newsletter/newsletter-signup"),
+    ("Print article", "share/share-buttons"),
 ])
 def test_credit_source_and_date_lines_are_furniture(line, rule):
     doc = RULES.apply(page(STORY, line, MORE))
@@ -224,11 +230,21 @@ def test_credit_source_and_date_lines_are_furniture(line, rule):
     assert doc.blocks[1].removals[0].rule == rule
 
 
+def test_a_most_read_label_naming_its_section_goes_alone():
+    # Where trafilatura already dropped the box, article text follows the label.
+    doc = RULES.apply(page(STORY, heading("Most read in world news"), MORE))
+    assert kept(doc) == [STORY, MORE]
+    assert doc.blocks[1].removals[0].rule == "related/most-read-line"
+
+
 @pytest.mark.parametrize("prose", [
     "Reporting by the BBC found widespread abuse in the care homes.",
     "Three agencies contributed to this report, officials said.",
     "Published in 2019, the study followed 4,000 patients for a decade.",
     "The source: a leaked memo that the ministry has not denied, and a second one from May.",
+    "Up-to-date figures were not available.",
+    "Reach the summit at dawn, the guide said, and you will see three countries.",
+    "Contact the ministry at its Paris office for the full report, which runs to 300 pages.",
 ])
 def test_a_sentence_that_starts_like_a_credit_or_date_stays(prose):
     assert kept(RULES.apply(page(STORY, prose, MORE))) == [STORY, prose, MORE]
