@@ -158,55 +158,21 @@ def test_a_pattern_rule_drops_the_block_it_matches():
     assert block.removals == [removal(block, footer, "site-chrome/copyright-footer", "navigation", "en", "drop_block")]
 
 
-@pytest.mark.parametrize("line", [
-    "CLICK HERE TO GET THE FOX NEWS APP",
-    "Download our free app for breaking news alerts!",
-    "Скачайте наше мобильное приложение",
-    "Завантажуйте наш застосунок",
-    "Laden Sie sich jetzt unsere News-App herunter",
-    "Téléchargez l'application Le Monde",
-    "Descarga la app de noticias",
-    "Baixe o aplicativo do jornal",
-])
-def test_a_line_promoting_the_sites_app_is_advertising(line):
-    doc = RULES.apply(page(STORY, line, MORE))
-    assert kept(doc) == [STORY, MORE]
-    assert doc.blocks[1].removals[0].rule == "advertising/app-promo"
-
-
-@pytest.mark.parametrize("prose", [
-    "Download the app, the regulator warned, and your data may be shared with advertisers abroad.",
-    "Get the app now? Critics say the rollout was rushed and the privacy terms are unclear to users.",
-    "Скачайте приложение банка, советуют в полиции, а не переходите по ссылкам из сообщений.",
-    "Users who download the app get a discount on their first ride.",
-    "Download the app, officials said.",
-    "Скачайте приложение банка, советуют в полиции.",
-])
-def test_a_sentence_about_an_app_stays(prose):
-    doc = RULES.apply(page(STORY, prose, MORE))
-    assert kept(doc) == [STORY, prose, MORE]
-
-
-@pytest.mark.parametrize("line", [
-    "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
-    "Follow us on X",
-    "Folgen Sie uns auf Facebook und Instagram",
-    "Suivez-nous sur Twitter",
-    "Síguenos en Facebook, X y TikTok",
-    "Siga-nos no Instagram",
-])
-def test_a_follow_us_line_is_share_chrome(line):
-    doc = RULES.apply(page(STORY, line, MORE))
-    assert kept(doc) == [STORY, MORE]
-    assert doc.blocks[1].removals[0].rule == "share/follow-us"
-
-
-def test_a_sentence_about_following_someone_on_a_network_stays():
-    prose = "Millions follow the president on Twitter, where he announced the decision late on Sunday."
-    assert kept(RULES.apply(page(STORY, prose, MORE))) == [STORY, prose, MORE]
-
-
 @pytest.mark.parametrize("line, rule", [
+    ("CLICK HERE TO GET THE FOX NEWS APP", "advertising/app-promo"),
+    ("Download our free app for breaking news alerts!", "advertising/app-promo"),
+    ("Скачайте наше мобильное приложение", "advertising/app-promo"),
+    ("Завантажуйте наш застосунок", "advertising/app-promo"),
+    ("Laden Sie sich jetzt unsere News-App herunter", "advertising/app-promo"),
+    ("Téléchargez l'application Le Monde", "advertising/app-promo"),
+    ("Descarga la app de noticias", "advertising/app-promo"),
+    ("Baixe o aplicativo do jornal", "advertising/app-promo"),
+    ("Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.", "share/follow-us"),
+    ("Follow us on X", "share/follow-us"),
+    ("Folgen Sie uns auf Facebook und Instagram", "share/follow-us"),
+    ("Suivez-nous sur Twitter", "share/follow-us"),
+    ("Síguenos en Facebook, X y TikTok", "share/follow-us"),
+    ("Siga-nos no Instagram", "share/follow-us"),
     ("(Reporting by Tom Smith in London; Editing by Jane Doe)", "site-chrome/credit-line"),
     ("Additional reporting by Joseph Hudak", "site-chrome/credit-line"),
     ("Keith Bradsher contributed reporting from Hong Kong.", "site-chrome/credit-line"),
@@ -224,7 +190,8 @@ def test_a_sentence_about_following_someone_on_a_network_stays():
     ("Click here to subscribe to The Paradigm Newsletter", "newsletter/newsletter-signup"),
     ("Print article", "share/share-buttons"),
 ])
-def test_credit_source_and_date_lines_are_furniture(line, rule):
+def test_a_chrome_line_between_paragraphs_goes_by_its_rule(line, rule):
+    # App promotions, follow-us lines, credits, sources, datelines, slugs, contact lines.
     doc = RULES.apply(page(STORY, line, MORE))
     assert kept(doc) == [STORY, MORE]
     assert doc.blocks[1].removals[0].rule == rule
@@ -238,6 +205,13 @@ def test_a_most_read_label_naming_its_section_goes_alone():
 
 
 @pytest.mark.parametrize("prose", [
+    "Download the app, the regulator warned, and your data may be shared with advertisers abroad.",
+    "Get the app now? Critics say the rollout was rushed and the privacy terms are unclear to users.",
+    "Скачайте приложение банка, советуют в полиции, а не переходите по ссылкам из сообщений.",
+    "Users who download the app get a discount on their first ride.",
+    "Download the app, officials said.",
+    "Скачайте приложение банка, советуют в полиции.",
+    "Millions follow the president on Twitter, where he announced the decision late on Sunday.",
     "Reporting by the BBC found widespread abuse in the care homes.",
     "Three agencies contributed to this report, officials said.",
     "Published in 2019, the study followed 4,000 patients for a decade.",
@@ -246,7 +220,8 @@ def test_a_most_read_label_naming_its_section_goes_alone():
     "Reach the summit at dawn, the guide said, and you will see three countries.",
     "Contact the ministry at its Paris office for the full report, which runs to 300 pages.",
 ])
-def test_a_sentence_that_starts_like_a_credit_or_date_stays(prose):
+def test_a_sentence_that_starts_like_chrome_stays(prose):
+    # About an app, following someone, a credit, a source or a date: article text.
     assert kept(RULES.apply(page(STORY, prose, MORE))) == [STORY, prose, MORE]
 
 

@@ -160,22 +160,17 @@ def _key_in(lang: str, word: str) -> int | None:
 def _log_likelihood(keys: Any, hashes: list[int | None], floor: float) -> float:
     """The sum of the words' log10 frequencies in one list, ``floor`` for each it lacks."""
     total = 0.0
-    size = len(keys)
     for key in hashes:
-        found = floor
-        if key is not None:
-            at = bisect_left(keys, key << 10)
-            if at < size and keys[at] >> 10 == key:
-                found = max(floor, -(keys[at] & 1023) / 100)
-        total += found
+        found = None if key is None else _lookup(keys, key)
+        total += floor if found is None else max(floor, found)
     return total
 
 
 def _lookup(keys: Any, key: int) -> float | None:
     """log10 frequency of the word hashed to ``key`` in one list's sorted keys; None if absent."""
     at = bisect_left(keys, key << 10)
-    found: int = keys[at] if at < len(keys) else 0
-    return -(found & 1023) / 100 if found >> 10 == key else None
+    found: int = keys[at] if at < len(keys) else -1
+    return -(found & 1023) / 100 if found >= 0 and found >> 10 == key else None
 
 
 def _data_dir() -> Path:
