@@ -52,6 +52,14 @@ def py3langid_identifier(norm_probs: bool = True) -> Any:
 class _Identifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no type hints
     """py3langid's identifier, its ranking sorted by numpy: the same list in a third of the time."""
 
+    def __init__(self, *args: Any, tk_row: Any, **kwargs: Any) -> None:
+        # py3langid pre-shifts the DFA's row offsets into a list of Python
+        # ints: 4 MiB per process.  The same numbers as a uint32 array take
+        # 0.4 MiB and are read by its walk as fast (plain ints either way).
+        super().__init__(*args, tk_row=(), **kwargs)
+        self.tk_row = tk_row
+        self._rowbase = memoryview(np.asarray(tk_row, dtype=np.uint32) << 8)
+
     def rank(self, text: str) -> list[tuple[str, float]]:
         # As LanguageIdentifier.rank: one entry per label (its first column
         # holds the merged score), best first, equal scores in the model's

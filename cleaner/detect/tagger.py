@@ -20,6 +20,7 @@ writes its words (`cleaner.detect.lexicon`).
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -215,7 +216,7 @@ class Detector:
 
     def _among(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
         """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored)."""
-        ranked = self._ranked(script, text[:self.config.backend_max_chars])
+        ranked = zip(*self._ranked(script, text[:self.config.backend_max_chars]))
         if options is None:
             scores = {lang: p for lang, p in ranked if lang not in NON_LATIN} if script == "Latn" else dict(ranked)
         else:
@@ -251,11 +252,19 @@ class Detector:
             self._remember(key, found)
         return found
 
-    def _ranked(self, script: str, text: str) -> list[tuple[str, float]]:
+    def _ranked(self, script: str, text: str) -> tuple[tuple[str, ...], array[float]]:
+        """The backend's ranking of ``text``: its languages, best first, and their probabilities.
+
+        Kept in the memo as a tuple and an array of doubles (the same floats):
+        a list of (language, probability) pairs holds a tuple and a float
+        object for each of ~140 languages, 12 KB a ranking against 2 KB, and
+        a long crawl fills the memo with rankings of short labels.
+        """
         key = ("ranked", text)
         found = self._memo.get(key)
         if found is None:
-            found = self.backend.scores(text)
+            ranked = self.backend.scores(text)
+            found = (tuple(lang for lang, _ in ranked), array("d", [p for _, p in ranked]))
             self._remember(key, found)
         return found
 
