@@ -149,6 +149,20 @@ def test_nested_list_items_come_once_with_their_depth():
 
 
 
+def test_line_breaks_and_blocks_inside_blocks_do_not_run_words_together():
+    from lxml import etree
+
+    body = etree.fromstring(
+        "<body><list><item>Ofen vorheizen.<lb/>Ein Blech auslegen.</item></list>"
+        "<p>Zeile eins<lb/>Zeile zwei, <hi>W</hi>ort</p>"
+        "<table><row><cell><p>Erster Absatz.</p><p>Zweiter.</p></cell><cell>B</cell></row></table>"
+        "<quote><p>Gesagt.</p><p>Getan.</p></quote>"
+        "<code>x = 1<lb/>    y = 2</code></body>")
+    assert [p.text for p in _body_blocks(body)] == [
+        "Ofen vorheizen. Ein Blech auslegen.", "Zeile eins Zeile zwei, Wort",  # inline markup is no break
+        "Erster Absatz. Zweiter. | B", "Gesagt. Getan.", "x = 1    y = 2"]  # code as written
+
+
 def test_a_lead_in_its_own_div_is_kept_and_the_breadcrumb_above_it_is_not_text():
     # <div> soup: breadcrumb, lead and body are sibling <div>s with no <p>.
     # Fast mode read the page as one blob, breadcrumb and all; recall mode

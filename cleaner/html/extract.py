@@ -158,13 +158,35 @@ def _body_blocks(body: etree._Element) -> Iterator[Piece]:
     """The blocks of trafilatura's output tree, in order, loose text between them too.
 
     ``<p>abc</p>ghi``: text after a block (its tail) is the page's as much as the block's.
+    Line breaks and blocks inside blocks are spaced first (`_space_breaks`).
     """
+    _space_breaks(body)
     if text := " ".join((body.text or "").split()):
         yield Piece(text)
     for element in body:
         yield from _element_blocks(element)
         if text := " ".join((element.tail or "").split()):
             yield Piece(text)
+
+
+# Where trafilatura's output breaks a line, or starts a block inside another block (paragraphs
+# in a table cell, a list item or a quote), the text of the whole runs the words together:
+# "vorheizen.<lb/>Ein Backblech" reads "vorheizen.Ein Backblech".  Inline elements (<hi>, <ref>)
+# stay as they are: "<hi>W</hi>ort" is one word.
+_BREAKS = ("lb", "p", "head", "quote", "list", "item", "table", "row", "cell")
+
+
+def _space_breaks(body: etree._Element) -> None:
+    """A space at each line break of ``body`` and around each block nested in another (not in code:
+    its lines are laid out as written)."""
+    in_code = set(body.iterfind(".//code//*"))
+    for element in body.iter(*_BREAKS):
+        parent = element.getparent()
+        if parent is body or element in in_code:
+            continue
+        if element.tag != "lb":
+            element.text = " " + (element.text or "")
+        element.tail = " " + (element.tail or "")
 
 
 def _element_blocks(element: etree._Element) -> Iterator[Piece]:
