@@ -99,6 +99,9 @@ class HtmlConfig:
     # A page whose extraction is shorter than this and that holds a form to fill
     # in (not a search box) is a login wall.
     login_wall_max_chars: int = 300
+    # Extracted text this much made of template expressions ("{{article.title}}")
+    # is a page its scripts render: no article in its HTML.
+    template_min_share: float = 0.5
     # Only extractions shorter than this are checked for being links and captions.
     short_extraction_chars: int = 2000
     # Extracted text made this much of link texts and captions is no article.

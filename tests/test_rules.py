@@ -214,6 +214,35 @@ def test_a_page_that_is_no_article_gives_empty_text_and_a_reason(kind):
     assert result.segments == [] or [s.kind for s in result.segments] == ["title"]
 
 
+def test_a_page_its_scripts_render_is_no_article_however_long_its_template():
+    from cleaner import clean
+
+    # An AngularJS shell: where the article will be, expressions its scripts fill in.
+    fields = ["vm.content.status === 'published' ? 'Contenu publié' : 'Brouillon'", "vm.content.lastUpdateUser.fullName",
+              "vm.content.lastUpdate | date : 'dd/MM/yyyy à HH:mm'", "vm.content.section.label",
+              "vm.content.chapo", "vm.content.body | trustAsHtml", "vm.content.author.signature"]
+    html = ("<html><head><title>La Nouvelle République</title></head><body><div ng-app='nr'><article>"
+            + "".join(f"<p>{{{{{field}}}}} - {{{{{field} | uppercase}}}} - {{{{{field} | limitTo : 200}}}}</p>"
+                      for field in fields)
+            + "<p>Modification de page en cours</p></article></div></body></html>")
+    result = clean(html)
+    assert result.text == ""
+    assert result.reason == "no article: the page is template code its scripts fill in (no article in its HTML)"
+
+
+def test_an_article_that_quotes_template_code_is_an_article():
+    from cleaner import clean
+
+    paragraphs = ["In an Angular template, {{ user.name }} prints the user's name where the page is rendered.",
+                  "Filters follow a bar: {{ price | currency }} shows a price with its currency sign.",
+                  "The same braces mean other things in Jinja, where {% for %} loops over a list."]
+    html = ("<html><head><title>Templates</title></head><body><article>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+    result = clean(html)
+    assert result.reason is None
+    assert result.text.split("\n\n") == paragraphs
+
+
 def test_a_page_of_short_real_paragraphs_is_an_article():
     from cleaner import clean
 

@@ -365,10 +365,29 @@ def _runs(pieces: list[Piece], indices: range, html: HtmlConfig, links: set[str]
 
 
 def _no_article(pieces: list[Piece], tree: etree._Element, html: HtmlConfig, context: Context) -> str | None:
-    """The not-an-article reason the page's shape gives: "links" (links and captions), "short" (a login wall)."""
+    """The not-an-article reason the page's shape gives: "template" (unrendered template code), "links"
+    (links and captions), "short" (a login wall)."""
+    if _template_share(pieces) >= html.template_min_share:
+        return "template"
     if _links_and_captions(pieces, tree, html, context.config.rules.not_article_min_blocks):
         return "links"
     return "short" if _login_wall(pieces, tree, html) else None
+
+
+# Expressions of Angular, Vue, Mustache, Handlebars, Jinja, Liquid, Twig and Django templates.
+_TEMPLATE_CODE = regex.compile(r"\{\{.*?\}\}|\{%.*?%\}", regex.DOTALL)
+
+
+def _template_share(pieces: list[Piece]) -> float:
+    """How much of the text (white space aside) is template expressions: a page its scripts render
+    in the browser holds "{{article.title}}" where the article will be, and no article in its HTML."""
+    inside = total = 0
+    for piece in pieces:
+        if piece.kind != "code":  # a tutorial's code shows templates as they are written
+            total += len(piece.text) - piece.text.count(" ")
+            if "{" in piece.text:
+                inside += sum(len(m.group()) - m.group().count(" ") for m in _TEMPLATE_CODE.finditer(piece.text))
+    return inside / total if total else 0.0
 
 
 _FORM_FIELDS = etree.XPath("//body//form//input[not(@type) or not(contains('hidden search submit button image "
