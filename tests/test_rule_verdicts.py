@@ -10,7 +10,7 @@ import pytest
 
 from cleaner.config import RulesConfig
 from cleaner.detect import majority_language, script_runs
-from cleaner.document import UNDETERMINED, Block, Document, Input, Removal
+from cleaner.document import UNDETERMINED, Block, Document, Input, Layout, Removal
 from cleaner.rules import Action, RuleSet, builtin_packs
 
 RULES = RuleSet(builtin_packs())
@@ -183,6 +183,16 @@ def test_a_pattern_rule_drops_the_block_it_matches():
     ("UPDATED: Tue., Nov. 19, 2019", "site-chrome/dateline"),
     ("Updated at 1:23 p.m.", "site-chrome/dateline"),
     ("기사입력 :[ 2018-09-28 17:32 ]", "site-chrome/dateline"),
+    # With a time zone, the author or source after it, numbers only; in scripts of their own.
+    ("November 20, 2019 - 11:28 AMT", "site-chrome/dateline"),
+    ("24. März 2004, 19:49 | Genesis", "site-chrome/dateline"),
+    ("11.09.2011, 16:20 von jovelstefan", "site-chrome/dateline"),
+    ("Publié le 12/03/2020 à 10h32 par Jean Dupont", "site-chrome/dateline"),
+    ("Monday, November 18, 2019 by Jeff Foust", "site-chrome/dateline"),
+    ("Опубликовано 12.03.2020 в 10:32", "site-chrome/dateline"),
+    ("2019-11-20 11:28", "site-chrome/dateline"),
+    ("الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21 (GMT+0400)", "site-chrome/dateline"),
+    ("18 հունվարի 2018 - 15:01 AMT", "site-chrome/dateline"),
     ("AP-US--Trump-Impeachment, 4th Ld-Writethru", "site-chrome/wire-slug"),
     ("Write to Al Root at allen.root@dowjones.com", "site-chrome/contact-line"),
     ("Reach the reporters on Twitter at http://twitter.com/MegKinnardAP and http://twitter.com/emarvelous",
@@ -195,6 +205,14 @@ def test_a_chrome_line_between_paragraphs_goes_by_its_rule(line, rule):
     doc = RULES.apply(page(STORY, line, MORE))
     assert kept(doc) == [STORY, MORE]
     assert doc.blocks[1].removals[0].rule == rule
+
+
+def test_a_table_row_of_a_date_and_a_name_is_data_not_a_dateline():
+    cells = ("Sat 12.10.2019 15:30", "Bayern München")
+    row = Block(" | ".join(cells), 0, 0, kind="table", layout=Layout(cells=cells))
+    assert kept(RULES.apply(page(STORY, row, MORE))) == [STORY, row.text, MORE]
+    line = Block("Sat 12.10.2019 15:30 | Bayern München", 0, 0)  # the same text as a line is one
+    assert kept(RULES.apply(page(STORY, line, MORE))) == [STORY, MORE]
 
 
 def test_a_most_read_label_naming_its_section_goes_alone():
@@ -215,6 +233,10 @@ def test_a_most_read_label_naming_its_section_goes_alone():
     "Reporting by the BBC found widespread abuse in the care homes.",
     "Three agencies contributed to this report, officials said.",
     "Published in 2019, the study followed 4,000 patients for a decade.",
+    "May 5, 2020 - Opening night at the Coral Sky Amphitheatre, West Palm Beach",
+    "11.09.2011 war ein Tag, den niemand vergisst.",
+    "On 12.03.2020 at 10:32 the first case was confirmed by the ministry.",
+    "2019-11-20 11:28 Die Polizei meldet einen Unfall auf der A7.",
     "The source: a leaked memo that the ministry has not denied, and a second one from May.",
     "Up-to-date figures were not available.",
     "Reach the summit at dawn, the guide said, and you will see three countries.",

@@ -35,6 +35,15 @@ from .actions import Action
 from .pack import PATTERN_FLAGS, Rule, RulePack
 from .table import PhraseTable
 
+# The script of patterns written for lines with no letters ("zxx": no linguistic content),
+# such as a date and time alone; the script runs give such text.
+NO_LETTERS = "Zyyy"
+
+
+def _pattern_script(lang: str) -> str:
+    return NO_LETTERS if lang == "zxx" else script_of(lang)
+
+
 # What may stand between glued phrases and around them: spaces, punctuation, bullets.
 SEPARATORS = regex.compile(r"[\s\p{P}\p{S}\p{Cf}]*", regex.V1)  # Cf: zero-width and soft hyphen
 _EDGE_PUNCTUATION = " \t\n\u00a0:：.…-–—|•·»«\"'“”„()[]"
@@ -294,7 +303,7 @@ class PatternMatcher:
             PatternGroup(rule, script, rule.max_chars or config.pattern_max_chars,
                          None if pack.trusted else config.pattern_timeout, list(members))
             for pack in packs for rule in pack.rules
-            for script, members in groupby(rule.patterns, key=lambda member: script_of(member[0]))
+            for script, members in groupby(rule.patterns, key=lambda member: _pattern_script(member[0]))
         ]
         self.by_script: dict[str, list[PatternGroup]] = {}
         for group in self.groups:
@@ -302,7 +311,13 @@ class PatternMatcher:
         self.max_chars = max((group.limit for group in self.groups), default=0)
 
     def match(self, block: Block) -> list[Hit]:
-        """The first pattern that matches all of the block (spaces at its ends aside), as one hit, else []."""
+        """The first pattern that matches all of the block (spaces at its ends aside), as one hit, else [].
+
+        A table's row of several cells is data in columns ("Sat 12.10.2019 15:30 | Bayern
+        München"), not a line of furniture: patterns read lines.
+        """
+        if len(block.layout.cells) > 1:
+            return []
         text = block.text.strip()
         size = len(text)
         if size > self.max_chars:
@@ -313,6 +328,8 @@ class PatternMatcher:
         scripts = {run.script for run in block.runs if run.letters} if block.runs else None
         if scripts is None:
             candidates = self.groups
+        elif not scripts:  # no letters: a date, a time, a number (patterns of "zxx", no language)
+            candidates = self.by_script.get(NO_LETTERS, [])
         elif len(scripts) == 1:
             candidates = self.by_script.get(scripts.pop(), [])
         else:
