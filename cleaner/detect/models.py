@@ -58,7 +58,7 @@ class _Identifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no
         # 0.4 MiB and are read by its walk as fast (plain ints either way).
         super().__init__(*args, tk_row=(), **kwargs)
         self.tk_row = tk_row
-        self._rowbase = memoryview(np.asarray(tk_row, dtype=np.uint32) << 8)
+        self._rowbase = (np.asarray(tk_row, dtype=np.uint32) << 8).data
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         # As LanguageIdentifier.rank: one entry per label (its first column
