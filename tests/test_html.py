@@ -72,6 +72,18 @@ def test_a_user_markup_rule_prunes_boxes_by_its_own_markers(tmp_path):
     assert Cleaner().clean(html).removed == []  # without the pack the box is no chrome
 
 
+def test_reader_comments_in_a_box_named_in_the_sites_language_go_and_an_opinion_piece_stays():
+    comments = ("<div id='comentarios'><h3>15 Comentarios</h3><ol>"
+                + "".join(f"<li><b>lector{i}</b> 28.oct.2012 | 11:2{i}<p>Opinión número {i} de un lector.</p></li>"
+                          for i in range(3)) + "</ol></div>")
+    result = Cleaner().clean(f"<html><body><article>{BODY}{BODY}</article>{comments}</body></html>")
+    assert [r.rule for r in result.removed] == ["markup/comments-box"]
+    assert "lector" not in result.text and "regional council" in result.text
+    # German "Kommentar" also names an opinion piece: the article in it stays whole.
+    opinion = Cleaner().clean(f"<html><body><div class='artikel kommentar'>{BODY}</div></body></html>")
+    assert opinion.removed == [] and opinion.text.count("\n\n") == 2
+
+
 def test_the_first_marked_rule_in_pack_order_decides():
     rules = RuleSet(builtin_packs())
     markers = _markers(rules)
