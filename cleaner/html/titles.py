@@ -8,6 +8,8 @@
 '「円安」が加速'
 >>> strip_site("Hermitian matrix - Wikipedia", [], "https://en.wikipedia.org/wiki/Hermitian_matrix")
 'Hermitian matrix'
+>>> strip_site("Uncork the mystery of Germany's Frühburgunder | DW | 10.06.2013", [], "https://www.dw.com/en/a-16872966")
+"Uncork the mystery of Germany's Frühburgunder"
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _SEPARATOR = regex.compile(
     r"|_(?=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])"
 )
 _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+# A date the tab title ends with ("Headline | DW | 10.06.2013"): the page's stamp, not its headline.
+_DATE = regex.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}")
 # Host labels that name no site: the web's own and the usual subdomains.
 _HOST_NOISE = {"www", "m", "en", "mobile", "amp", "news", "com", "org", "net", "co", "gov", "edu", "html"}
 
@@ -79,7 +83,8 @@ def strip_site(title: str, sites: list[str], url: str, others: Sequence[str] = (
             keep, part = keep.strip(), part.strip()
             if len(_squash(keep)) < 2 or len(keep) < len(part) // 3:
                 continue
-            if _is_site(part, keys, hosts, exact=leading) or (_fold(keep) in bare and _fold(title) != _fold(keep)):
+            if (_is_site(part, keys, hosts, exact=leading) or (_fold(keep) in bare and _fold(title) != _fold(keep))
+                    or (not leading and _DATE.fullmatch(part))):
                 title, changed = keep, True
                 break
     return title
