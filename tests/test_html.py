@@ -84,6 +84,16 @@ def test_reader_comments_in_a_box_named_in_the_sites_language_go_and_an_opinion_
     assert opinion.removed == [] and opinion.text.count("\n\n") == 2
 
 
+def test_text_for_screen_readers_only_is_no_article_text():
+    html = ("<html><body><article><h2 class='hide-text'>このニュースをシェア</h2>"
+            f"{BODY}<p>Read the <a href='/r'>report<span class='sr-only'> (opens in a new window)</span></a>"
+            " the council published on Monday about the budget.</p></article></body></html>")
+    result = Cleaner().clean(html)
+    assert [r.rule for r in result.removed] == ["markup/screen-reader-text"] * 2
+    assert "シェア" not in result.text and "new window" not in result.text
+    assert "Read the report the council published on Monday about the budget." in result.text
+
+
 def test_the_first_marked_rule_in_pack_order_decides():
     rules = RuleSet(builtin_packs())
     markers = _markers(rules)

@@ -77,12 +77,16 @@ class _Markers:
 
     any: re.Pattern[str]
     each: tuple[tuple[re.Pattern[str], Rule], ...]
+    # Read on inline elements too: text only screen readers are given sits in a
+    # link or a line ("report<span class='sr-only'> (opens in a new window)</span>").
+    inline: re.Pattern[str]
 
     def rule(self, marker: str) -> Rule:
         """The first rule, in pack order, whose markers ``marker`` holds (consent before newsletter)."""
         return next(rule for pattern, rule in self.each if pattern.search(marker))
 
 
+_SCREEN_READER = "markup/screen-reader-text"
 _MARKERS: dict[tuple[Rule, ...], _Markers] = {}  # by the rule set's marked rules; a few rule sets a process
 _NEVER = "(?!)"
 
@@ -100,7 +104,8 @@ def _markers(rules: RuleSet) -> _Markers:
         words = "|".join(re.escape(word) for rule in key for word in rule.markers)
         if len(_MARKERS) >= 16:
             _MARKERS.clear()
-        markers = _MARKERS[key] = _Markers(re.compile(words or _NEVER), each)
+        hidden = "|".join(re.escape(word) for rule in key if rule.name == _SCREEN_READER for word in rule.markers)
+        markers = _MARKERS[key] = _Markers(re.compile(words or _NEVER), each, re.compile(hidden or _NEVER))
     return markers
 
 
@@ -114,7 +119,7 @@ def prune(tree: etree._Element, rules: RuleSet, config: CleanerConfig) -> list[P
     page_chars = max(1, len(_STRING(body)))
     title_text = " ".join((tree.findtext(".//title") or "").split()).casefold()
     # Text nodes are measured before their white space is squashed: three times the phrase limit.
-    marked, short_texts = _walk(body, html.prune_max_chars * 3, markers.any)
+    marked, short_texts = _walk(body, html.prune_max_chars * 3, markers.any, markers.inline)
     found = _marked_boxes(marked, markers, page_chars, html) + _phrase_elements(
         short_texts, rules, page_chars, title_text, config) + _labelled_pictures(body, rules, title_text, config)
     chosen = {item.element for item in found}
@@ -132,11 +137,13 @@ def prune(tree: etree._Element, rules: RuleSet, config: CleanerConfig) -> list[P
     return pruned
 
 
-def _walk(body: etree._Element, limit: int, markers: re.Pattern[str]) -> tuple[Marked, ShortTexts]:
+def _walk(body: etree._Element, limit: int, markers: re.Pattern[str],
+          inline: re.Pattern[str]) -> tuple[Marked, ShortTexts]:
     """One pass over the page: the elements whose class, id or aria-label
-    carry a marker (with it, lowercased), and every non-blank text node of at
-    most ``limit`` characters with the element it sits in.  Python walks the
-    tree faster here than libxml2's XPath does.
+    carry a marker (with it, lowercased; an inline element only by its class
+    and an ``inline`` marker), and every non-blank text node of at most
+    ``limit`` characters with the element it sits in.  Python walks the tree
+    faster here than libxml2's XPath does.
     """
     marked: Marked = []
     short_texts: ShortTexts = []
@@ -147,9 +154,9 @@ def _walk(body: etree._Element, limit: int, markers: re.Pattern[str]) -> tuple[M
             if tag not in _INLINE:
                 get = element.get
                 cls, ident, label = get("class"), get("id"), get("aria-label")
-            else:
-                cls = ident = label = None
-            if (cls or ident or label) and search(marker := f"{cls or ''} {ident or ''} {label or ''}".lower()):
+                if (cls or ident or label) and search(marker := f"{cls or ''} {ident or ''} {label or ''}".lower()):
+                    marked.append((element, marker))
+            elif (cls := element.get("class")) and inline.search(marker := cls.lower()):
                 marked.append((element, marker))
             text = element.text
             if text and len(text) <= limit and text.strip(_XML_SPACE):
