@@ -26,7 +26,7 @@ _SEPARATOR = regex.compile(
 )
 _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 # A date the tab title ends with ("Headline | DW | 10.06.2013"): the page's stamp, not its headline.
-_DATE = regex.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}")
+_DATE = regex.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 # Host labels that name no site: the web's own and the usual subdomains.
 _HOST_NOISE = {"www", "m", "en", "mobile", "amp", "news", "com", "org", "net", "co", "gov", "edu", "html"}
 
