@@ -77,7 +77,7 @@ def test_a_backtracking_pattern_is_stopped_and_named(tmp_path):
 # Built-in patterns run without the timer (it costs more than the match), so
 # they must stay linear: none may run past the user-pack timeout on the
 # blocks that make a backtracking pattern blow up.
-@pytest.mark.parametrize("filler", ["a ", "a", " ", "1 ", "1", ". ", "© ", "Foto: ", "фото ", "写真 ", "-", "2016-10-14 07:17 来源：", "【责任编辑：", "get the app ", "follow us on x, ", "reporting by a and ", "Ab Cd, ", "ab-cd--", "write to a at b@c.d, ", "11.09.2011, 16:20 von ", "by a | ", "tags: a, ", "tags: a - tags: ", "page 1 ", "(1/"])
+@pytest.mark.parametrize("filler", ["a ", "a", " ", "1 ", "1", ". ", "© ", "Foto: ", "фото ", "写真 ", "-", "2016-10-14 07:17 来源：", "【责任编辑：", "get the app ", "follow us on x, ", "reporting by a and ", "Ab Cd, ", "ab-cd--", "write to a at b@c.d, ", "11.09.2011, 16:20 von ", "by a | ", "tags: a, ", "tags: a - tags: ", "page 1 ", "(1/", "subscribe to continue reading "])
 def test_builtin_patterns_stay_linear_on_repetitive_blocks(filler):
     for pack in builtin_packs():
         assert pack.trusted
