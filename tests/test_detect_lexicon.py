@@ -38,6 +38,39 @@ def test_short_text_of_close_neighbours_is_told_apart(text, lang):
     assert detect_language(text) == lang
 
 
+# Words and names both Russian and Bulgarian write, about as often: nothing but
+# how much more Russian is written tells them apart.  And their counterparts,
+# whose words (or a declined name: «в Пекине», «в Лондоне») do say which.
+SAID_NOTHING = [("А Мерилин?", "ru"), ("Фото: Мерилин Монро", "ru"), ("Привет Мерилин", "ru"), ("Вода и хлеб", "ru")]
+SAID_SOMETHING = [
+    ("Много благодаря", "bg"), ("Работа на Петър", "bg"), ("Концерт на Мерилин", "bg"), ("Кой е Мерилин Монро?", "bg"),
+    ("Вода за пиене", "bg"), ("Мерилин Монро в Лондоне", "ru"), ("Работа в Пекине", "ru"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), SAID_NOTHING + SAID_SOMETHING)
+def test_words_both_neighbours_write_are_the_commoner_ones(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_names_a_list_lacks_say_nothing_and_other_words_do(tmp_path):
+    lexicon = Lexicon(tmp_path)
+    # «мерилин» is in the Bulgarian list only (Russian mostly writes «Мэрилин»): left out as a name.
+    assert lexicon.log_odds("А Мерилин Монро?", "ru", "bg") == pytest.approx(
+        lexicon.log_odds("А Монро?", "ru", "bg"))
+    assert lexicon.log_odds("мерилин монро", "ru", "bg") is None  # not capitalised: a word Russian lacks
+    assert lexicon.log_odds("Мерилин Монро", "ru", "bg") is None  # the first word is no name by its capital
+    assert lexicon.log_odds("Много благодаря", "ru", "bg") > 0.5  # both write them, Bulgarian far more
+    assert lexicon.log_odds("Искам вода", "ru", "bg") is None  # «искам» is no Russian word
+
+
+def test_a_single_word_keeps_its_scores():
+    # Both write «работа», Bulgarian three times as often: a word alone is not
+    # given to the commoner language (on single words that traded one
+    # language's words for the other's).
+    assert detect_language("работа") == "bg"
+
+
 def test_the_words_are_what_tells_them_apart():
     without = Detector(DetectConfig(lexicon=False))
     right_without = sum(_lang(text, without) == lang for text, lang in NEIGHBOURS)

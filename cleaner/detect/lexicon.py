@@ -75,6 +75,16 @@ def words_of(text: str) -> list[str]:
     return [word.replace("’", "'") for word in _WORD.findall(text.casefold())]
 
 
+def name_positions(text: str) -> list[int]:
+    """Which of ``words_of(text)`` look like names: capitalised, and not the text's first word.
+
+    >>> name_positions("А Мерилин Монро?"), name_positions("Работа на Петър")
+    ([1, 2], [2])
+    """
+    text = _ADDRESS.sub(" ", text) if "." in text or "@" in text else text
+    return [i for i, word in enumerate(_WORD.findall(text)) if i and word[0].isupper()]
+
+
 def neighbours(first: str, second: str) -> frozenset[str] | None:
     """The family two languages share, if they are close neighbours."""
     for group in NEIGHBOURS:
@@ -99,6 +109,26 @@ class Lexicon:
             return None
         key = _key_in(lang, word)
         return None if key is None else _lookup(self._keys(source), key)
+
+    def log_odds(self, text: str, lang: str, other: str) -> float | None:
+        """log10 of how much likelier ``other`` makes the words of ``text`` than ``lang`` does
+        (the product of their frequencies); None unless both lists hold every word.
+
+        A name is written alike by neighbours (Мерилин Монро, in Russian text as
+        in Bulgarian); whether a list of a language's commonest words holds it
+        depends on how often that language's texts mention the person, not on
+        the language.  A name one of the lists lacks is left out.
+        """
+        words = words_of(text)
+        names = set(name_positions(text)) if len(words) > 1 else set()
+        total = 0.0
+        for i, word in enumerate(words):
+            mine, theirs = self.log_frequency(lang, word), self.log_frequency(other, word)
+            if mine is not None and theirs is not None:
+                total += theirs - mine
+            elif i not in names:
+                return None
+        return total
 
     def weigh(
         self, scores: dict[str, float], text: str, langs: Iterable[str], *, floor: float

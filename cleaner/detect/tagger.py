@@ -19,6 +19,7 @@ writes its words (`cleaner.detect.lexicon`).
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,8 +29,24 @@ from ..config import DetectConfig
 from ..document import UNDETERMINED, Run
 from .backends import DEFAULT_BACKEND, Backend, make_backend
 from .evidence import PageEvidence
-from .lexicon import neighbours, shared_lexicon
+from .lexicon import neighbours, shared_lexicon, words_of
 from .scripts import COMMON_LANGUAGES, COMMON_RANK, NON_LATIN, candidates_of, fallback_language, script_of
+
+
+# A script one language writes far more than all its neighbours together: about
+# nine Cyrillic web pages in ten are Russian.  A short text of words both it and
+# the favourite write, about as often (Работа Н., Пекин, Пекин), says nothing of
+# which of them it is in; a backend's n-grams of those same words say no more,
+# and the dominant language is the likelier.  "About as often": the words at
+# most ``10 ** NEAR_FLAT_LOG_ODDS`` times likelier in the favourite («Много
+# благодаря» is 7 times likelier Bulgarian, and stays so).  Set on half a of
+# bench/langid.py, texts of two words or more: a factor of 2 or 3 gains one
+# word pair and loses one, 5 gains two and loses two.  On single words it
+# traded Bulgarian and Ukrainian words for Russian ones (2: +11, -5): a word
+# alone keeps its scores.  Latin has no such language (English writes about
+# half of it), and the same rule took French word pairs for English.
+DOMINANT = {"Cyrl": "ru"}
+NEAR_FLAT_LOG_ODDS = math.log10(2)
 
 
 class Detector:
@@ -286,7 +303,22 @@ class Detector:
             scores = {lang: p * decay ** rank.get(lang, len(rank)) for lang, p in scores.items()}
         total = sum(scores.values())
         lang, p = _best(scores)
+        dominant = DOMINANT.get(script)
+        if (
+            dominant is not None and lang is not None and lang != dominant and scores.get(dominant, 0.0) > 0
+            and self.config.lexicon and self._says_nothing(text, dominant, lang)
+        ):
+            # The two are as likely as the words can tell: their mass is shared.
+            lang, p = dominant, (scores[dominant] + p) / 2
         return lang, (p / total if total > 0 else 0.0)
+
+    def _says_nothing(self, text: str, dominant: str, lang: str) -> bool:
+        """Whether the words of a short text tell ``lang`` from ``dominant`` (see ``DOMINANT``)."""
+        words = words_of(text)
+        if len(words) < 2:
+            return False
+        odds = shared_lexicon().log_odds(text, dominant, lang)
+        return odds is not None and odds <= NEAR_FLAT_LOG_ODDS
 
     def _settled(self, langs: Counter[str]) -> str | None:
         """The language the long runs of a script so far agree on, if they do."""
