@@ -26,15 +26,6 @@ _SEGMENT = regex.compile(
     r"|(?P<Zzzz>\p{L}[\p{L}\p{M}]*)",
     regex.V1,
 )
-# A character that starts a segment of another script than Latin (Latin comes
-# first in _SEGMENT, so its letters never do): without one, the text is one run.
-_OTHER_SCRIPT = regex.compile(
-    r"[[\p{Script=Cyrillic}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆\p{Script=Hangul}"
-    r"\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}"
-    r"\p{Script=Georgian}\p{Script=Armenian}\p{L}]--\p{Script=Latin}]",
-    regex.V1,
-)
-_LATIN = regex.compile(r"\p{Script=Latin}")
 _KANA = regex.compile(r"[\p{Script=Hiragana}\p{Script=Katakana}]")
 
 # Candidate languages per script, the most common on the web first: that one is
@@ -112,9 +103,27 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
     if text.isascii():  # most of the web: one Latin run, or none
         script = "Latn" if any(map(str.isalpha, text)) else "Zyyy"
         return [Run(text, script, offset, offset + len(text))]
-    if not _OTHER_SCRIPT.search(text):  # Latin with curly quotes and dashes: the same, found faster
-        return [Run(text, "Latn" if _LATIN.search(text) else "Zyyy", offset, offset + len(text))]
+    # The scripts its distinct characters would start a segment in: with one (a
+    # Russian sentence with digits, French with accents), or none, the text is
+    # one run, as _segment_runs would cut it, found without reading it word by word.
+    starts = set(map(_START_SCRIPT.__getitem__, set(text)))
+    starts.discard(None)
+    if len(starts) <= 1:
+        return [Run(text, starts.pop() if starts else "Zyyy", offset, offset + len(text))]
     return _segment_runs(text, offset)
+
+
+class _StartScripts(dict[str, "str | None"]):
+    """Character -> the `_SEGMENT` group a segment starting with it belongs to (None: it starts
+    none), looked up once per character."""
+
+    def __missing__(self, char: str) -> str | None:
+        found = _SEGMENT.match(char)
+        script = self[char] = found.lastgroup if found else None
+        return script
+
+
+_START_SCRIPT = _StartScripts()
 
 
 def _segment_runs(text: str, offset: int) -> list[Run]:
