@@ -109,7 +109,8 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
     starts = set(map(_START_SCRIPT.__getitem__, set(text)))
     starts.discard(None)
     if len(starts) <= 1:
-        return [Run(text, starts.pop() if starts else "Zyyy", offset, offset + len(text))]
+        only = starts.pop() if starts else None
+        return [Run(text, only or "Zyyy", offset, offset + len(text))]
     return _segment_runs(text, offset)
 
 

@@ -232,12 +232,15 @@ class Detector:
 
     def _among(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
         """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored)."""
-        ranked = self._ranked(script, text[:self.config.backend_max_chars])
+        read = text[:self.config.backend_max_chars]
         if options is None:
+            ranked = self._ranked(script, read)
             scores = {lang: p for lang, p in ranked if lang not in NON_LATIN} if script == "Latn" else dict(ranked)
+        elif hasattr(self.backend, "rank_among"):
+            scores = dict(self.backend.rank_among(self._decided(read), options))
         else:
             wanted = set(options)
-            scores = {lang: p for lang, p in ranked if lang in wanted}
+            scores = {lang: p for lang, p in self._ranked(script, read) if lang in wanted}
         total = sum(scores.values())
         if total <= 0:
             return {}
@@ -273,6 +276,15 @@ class Detector:
         found = self._memo.get(key)
         if found is None:
             found = self.backend.scores(text)
+            self._remember(key, found)
+        return found
+
+    def _decided(self, text: str) -> Any:
+        """The backend's scores of ``text`` before ranking (`rank_among`), asked once per text."""
+        key = ("decided", text)
+        found = self._memo.get(key)
+        if found is None:
+            found = self.backend.decided(text)  # type: ignore[attr-defined]  # with rank_among: optional
             self._remember(key, found)
         return found
 
