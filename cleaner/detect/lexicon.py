@@ -101,6 +101,10 @@ class Lexicon:
         self._folder = folder
         self._lists: dict[str, Any] = {}
         self._lock = threading.Lock()
+        # (text, floor, words, their hashes, {(list, spelled): their log-likelihood}) of the
+        # last text weighed; replaced whole, so threads never see a mix of two texts.
+        self._last: tuple[str, float, list[str], list[int | None], dict[tuple[str, bool], float]] = (
+            "", 0.0, [], [], {})
 
     def log_frequency(self, lang: str, word: str) -> float | None:
         """log10 of how often ``word`` (case-folded) is written in ``lang``; None when it is not listed."""
@@ -140,12 +144,22 @@ class Lexicon:
         its words' frequencies (a naive Bayes step over words), an unlisted
         word counting ``10 ** floor``.
         """
-        words = words_of(text)
+        # A short run is weighed twice (its vote, then its own tag), with other
+        # scores but the same words: what its words weigh in each list is kept
+        # for the last text weighed.
         chosen = [lang for lang in langs if lang in LISTS and scores.get(lang, 0.0) > 0]
-        if not words or len(chosen) < 2:
+        if len(chosen) < 2:
             return scores
-        hashed: list[int | None] = [_hash(word) for word in words]  # once, not once per language
-        by_list: dict[tuple[str, bool], float] = {}  # sr, hr and bs share a list
+        last = self._last
+        if last[0] == text and last[1] == floor:
+            _, _, words, hashed, by_list = last
+        else:
+            words = words_of(text)
+            hashed = [_hash(word) for word in words]  # once, not once per language
+            by_list = {}  # sr, hr and bs share a list
+            self._last = (text, floor, words, hashed, by_list)
+        if not words:
+            return scores
         logs = {}
         for lang in chosen:
             source, spelled = LISTS[lang], lang == "sr"

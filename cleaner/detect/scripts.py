@@ -78,6 +78,7 @@ _CYRILLIC_NOT = (
     ("щ", {"be", "sr", "mk"}),
     ("и", {"be"}),
 )
+_CYRILLIC_MARKERS = frozenset("".join(letters for letters, _ in _CYRILLIC_ONLY + _CYRILLIC_NOT))
 
 
 _SCRIPT_OF = {lang: script for script, langs in SCRIPT_LANGUAGES.items() for lang in langs}
@@ -190,8 +191,10 @@ def fallback_language(script: str, candidates: tuple[str, ...] | None) -> str:
 
 
 def _cyrillic_candidates(text: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+    present = _CYRILLIC_MARKERS.intersection(text)  # one pass over the text, not one per letter
+    if not present:
+        return langs
     allowed = set(langs)
-    present = set(text)  # one pass over the text, not one per letter
     for letters, only in _CYRILLIC_ONLY:
         if not present.isdisjoint(letters):
             allowed &= only

@@ -127,7 +127,9 @@ class Detector:
             run.confidence = 0.99 if candidates else 0.0
             run.by = "alphabet"
         elif run.letters >= self.config.long_min_letters:
-            langs = seen.setdefault(run.script, Counter())
+            langs = seen.get(run.script)
+            if langs is None:
+                langs = seen[run.script] = Counter()
             run.lang, run.confidence = self._classify(run, candidates, self._settled(langs))
             run.by = "model"
             langs[run.lang] += 1
@@ -427,6 +429,11 @@ def _pool(runs: list[Run], max_chars: int) -> tuple[str, int]:
 
 def majority_language(runs: Iterable[Run]) -> tuple[str, float]:
     """The language most letters are in, with its share times its mean confidence."""
+    if isinstance(runs, list) and len(runs) == 1:  # a one-run text, as most are: the same sums, unrolled
+        run = runs[0]
+        if run.letters and run.lang != UNDETERMINED:
+            return run.lang, round(1.0 * (0.0 + run.letters * run.confidence) / run.letters, 4)
+        return UNDETERMINED, 0.0
     weights: dict[str, int] = {}  # plain dicts: this runs for every block and segment
     confidence: dict[str, float] = {}
     for run in runs:
