@@ -107,8 +107,11 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
     # The scripts its distinct characters would start a segment in: with one (a
     # Russian sentence with digits, French with accents), or none, the text is
     # one run, as _segment_runs would cut it, found without reading it word by word.
-    starts = set(map(_START_SCRIPT.__getitem__, set(text)))
+    chars = set(text)
+    starts = set(map(_START_SCRIPT.__getitem__, chars.difference(_ASCII)))  # ASCII letters are Latin
     starts.discard(None)
+    if not chars.isdisjoint(_ASCII_LETTERS):
+        starts.add("Latn")
     if len(starts) <= 1:
         only = starts.pop() if starts else None
         return [Run(text, only or "Zyyy", offset, offset + len(text))]
@@ -126,6 +129,8 @@ class _StartScripts(dict[str, "str | None"]):
 
 
 _START_SCRIPT = _StartScripts()
+_ASCII = frozenset(map(chr, range(128)))
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def _segment_runs(text: str, offset: int) -> list[Run]:

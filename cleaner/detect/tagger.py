@@ -188,9 +188,11 @@ class Detector:
                 if vote >= config.vote_min_letters and vote >= config.vote_min_share * total:
                     page.setdefault(script, Counter())[lang] += round(vote)
         for script, short in pooled.items():
-            text, letters = _pool(short, config.backend_max_chars)
-            if letters < config.stat_min_letters or len(short) == 1:
+            if len(short) == 1:
                 continue  # one run read together is the run read alone: its vote counted it
+            text, letters = _pool(short, config.backend_max_chars)
+            if letters < config.stat_min_letters:
+                continue
             pooled_lang, p = self._guess(script, text, self._narrow(short[0], candidates_of(Run(text, script, 0, len(text)))))
             if pooled_lang is not None and p >= config.pool_min_confidence:
                 page.setdefault(script, Counter())[pooled_lang] += letters
@@ -209,7 +211,8 @@ class Detector:
             else:
                 run.lang, run.confidence, run.by = fallback_language(run.script, candidates), 0.2, "fallback"
             return
-        phrase_langs = [lang for lang in options if lang in evidence.phrases(run.text)] if run.letters else []
+        phrases = evidence.phrases(run.text) if run.letters else frozenset()
+        phrase_langs = [lang for lang in options if lang in phrases]
         if phrase_langs:
             run.lang, run.confidence, run.by = phrase_langs[0], 0.9, "phrase"
         elif len(options) == 1 or run.letters < self.config.guess_min_letters:
