@@ -171,6 +171,22 @@ def test_threads_loading_the_same_lists_agree(tmp_path):
     assert together == [Lexicon(tmp_path / "alone").weigh(langs, t, sorted(langs), floor=-7.0) for t in texts]
 
 
+def test_threads_reading_different_texts_get_their_own_words(tmp_path):
+    # The lexicon keeps the last text's words and weights: threads reading
+    # different texts at once must each get their own text's.
+    lexicon = Lexicon(tmp_path)
+    texts = ["според мен", "вот так", "Работа Н.", "А Мерилин Монро?", "Много благодаря", "хвала лепо"] * 20
+    scores = {"ru": 0.4, "bg": 0.3, "sr": 0.3}
+
+    def read(text: str) -> tuple[dict[str, float], float | None]:
+        return lexicon.weigh(scores, text, sorted(scores), floor=-7.0), lexicon.log_odds(text, "ru", "bg")
+
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(read, texts))
+    alone = Lexicon(tmp_path / "alone")
+    assert together == [(alone.weigh(scores, t, sorted(scores), floor=-7.0), alone.log_odds(t, "ru", "bg")) for t in texts]
+
+
 def _lang(text: str, detector: Detector) -> str:
     from cleaner.detect import majority_language
 

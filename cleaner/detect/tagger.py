@@ -29,7 +29,7 @@ from ..config import DetectConfig
 from ..document import UNDETERMINED, Run
 from .backends import DEFAULT_BACKEND, Backend, make_backend
 from .evidence import PageEvidence
-from .lexicon import neighbours, shared_lexicon, words_of
+from .lexicon import neighbours, shared_lexicon
 from .scripts import COMMON_LANGUAGES, COMMON_RANK, NON_LATIN, candidates_of, fallback_language, script_of
 
 
@@ -331,10 +331,10 @@ class Detector:
 
     def _says_nothing(self, text: str, dominant: str, lang: str) -> bool:
         """Whether the words of a short text tell ``lang`` from ``dominant`` (see ``DOMINANT``)."""
-        words = words_of(text)
-        if len(words) < 2:
+        lexicon = shared_lexicon()
+        if len(lexicon.words(text)) < 2:
             return False
-        odds = shared_lexicon().log_odds(text, dominant, lang)
+        odds = lexicon.log_odds(text, dominant, lang)
         return odds is not None and odds <= NEAR_FLAT_LOG_ODDS
 
     def _settled(self, langs: Counter[str]) -> str | None:
