@@ -2,7 +2,9 @@
 
 A backend is anything with a ``name`` and a ``scores(text)`` method that
 returns ``[(lang, probability), ...]`` best first; ``best(text)``, the top
-language alone, is optional (it is cheaper, and used for Latin runs).
+language alone, is optional (it is cheaper, and used for Latin runs), and so
+are ``best_among`` and ``decided``/``rank_among`` (a few languages' scores,
+for runs whose letters leave a few).
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any, Protocol, cast
-
-import numpy as np
 
 from ..config import DetectConfig
 
@@ -64,6 +64,8 @@ class Py3LangidBackend:
         twice, among a few languages each time, and ranking all 97 cost more than the rest)."""
         found = self._among.get(langs)
         if found is None:
+            import numpy as np  # loaded with the model already; not at import (a Cleaner starts without it)
+
             with self._lock:
                 wanted, first = set(langs), dict[str, int]()
                 for column, lang in enumerate(self._identifier.nb_classes):
@@ -72,7 +74,7 @@ class Py3LangidBackend:
                 found = self._among[langs] = (np.fromiter(first.values(), dtype=np.intp, count=len(first)), list(first))
         columns, labels = found
         values = decided[columns]
-        order = np.argsort(-values, kind="stable").tolist()  # as ``scores``: a stable sort, best first
+        order = (-values).argsort(kind="stable").tolist()  # as ``scores``: a stable sort, best first
         scores = values.tolist()
         return [(labels[i], scores[i]) for i in order]
 
