@@ -36,7 +36,7 @@ class Py3LangidBackend:
 
         self._identifier = py3langid_identifier(norm_probs=True)  # mapped from the user's cache: milliseconds
         self._lock = threading.Lock()  # rank() walks shared numpy buffers
-        self._among: dict[tuple[str, ...], tuple[Any, list[str]]] = {}  # rank_among's columns, by languages
+        self._among: dict[tuple[str, ...] | None, tuple[Any, list[str]]] = {}  # rank_among's columns, by languages
 
     def scores(self, text: str) -> list[tuple[str, float]]:
         with self._lock:
@@ -58,18 +58,19 @@ class Py3LangidBackend:
         with self._lock:
             return self._identifier._decide(text)
 
-    def rank_among(self, decided: Any, langs: tuple[str, ...]) -> list[tuple[str, float]]:
-        """What ``scores`` gives for the text ``decided`` was made from, filtered to ``langs``:
-        their entries alone, best first, equal ones in the model's order (a short run asks
-        twice, among a few languages each time, and ranking all 97 cost more than the rest)."""
+    def rank_among(self, decided: Any, langs: tuple[str, ...] | None) -> list[tuple[str, float]]:
+        """What ``scores`` gives for the text ``decided`` was made from, filtered to ``langs``
+        (None: all of it): their entries alone, best first, equal ones in the model's order
+        (a short run asks twice, among a few languages each time, and ranking all 97 cost
+        more than the rest)."""
         found = self._among.get(langs)
         if found is None:
             import numpy as np  # loaded with the model already; not at import (a Cleaner starts without it)
 
             with self._lock:
-                wanted, first = set(langs), dict[str, int]()
+                wanted, first = None if langs is None else set(langs), dict[str, int]()
                 for column, lang in enumerate(self._identifier.nb_classes):
-                    if lang in wanted:
+                    if wanted is None or lang in wanted:
                         first.setdefault(lang, column)  # a label's first column, as ``scores`` reads it
                 found = self._among[langs] = (np.fromiter(first.values(), dtype=np.intp, count=len(first)), list(first))
         columns, labels = found

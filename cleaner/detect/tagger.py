@@ -238,14 +238,18 @@ class Detector:
     def _among(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
         """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored)."""
         read = text[:self.config.backend_max_chars]
-        if options is None:
+        among = getattr(self.backend, "rank_among", None)
+        if among is not None:
+            # A short run asks twice, among other languages (its vote, its own
+            # tag): the text is scored once, and only the languages asked about ranked.
+            ranked = among(self._decided(read), options)
+        else:
             ranked = self._ranked(script, read)
+        if options is None:
             scores = {lang: p for lang, p in ranked if lang not in NON_LATIN} if script == "Latn" else dict(ranked)
-        elif hasattr(self.backend, "rank_among"):
-            scores = dict(self.backend.rank_among(self._decided(read), options))
         else:
             wanted = set(options)
-            scores = {lang: p for lang, p in self._ranked(script, read) if lang in wanted}
+            scores = {lang: p for lang, p in ranked if lang in wanted}
         total = sum(scores.values())
         if total <= 0:
             return {}
