@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -62,7 +62,11 @@ class Detector:
         self.config = config
         self._backend: Backend | None = None
         self._lock = threading.Lock()
-        self._memo: dict[tuple[Any, ...], Any] = {}  # backend answers, rankings and guesses, by what was asked
+        # Backend answers, rankings and guesses, by what was asked, oldest first.  An
+        # OrderedDict: a full memo drops its oldest entry on every insert, and a plain
+        # dict finds its first entry by stepping over the slots of those dropped
+        # before it (~2 us an insert at 4096 entries; popitem: 0.2).
+        self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.languages = frozenset(config.languages) if config.languages else None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -384,7 +388,7 @@ class Detector:
     def _remember(self, key: tuple[Any, ...], found: Any) -> None:
         with self._lock:
             if len(self._memo) >= self.config.memo_size:
-                self._memo.pop(next(iter(self._memo)))  # the oldest answer
+                self._memo.popitem(last=False)  # the oldest answer
             self._memo[key] = found
 
     def _ask_backend(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str, float]:
