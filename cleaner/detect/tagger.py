@@ -23,6 +23,7 @@ import math
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from ..config import DetectConfig
@@ -101,7 +102,7 @@ class Detector:
         """
         evidence = evidence or PageEvidence()
         pending = []
-        seen: dict[str, Counter[str]] = {}  # script -> languages of its long runs so far
+        seen: dict[str, dict[str, int]] = {}  # script -> languages of its long runs so far, in order met
         for run in runs:
             candidates = self._narrow(run, candidates_of(run))
             if not self._tag_alone(run, candidates, seen):
@@ -124,7 +125,7 @@ class Detector:
                 if run.by == "page":
                     run.by = "model"  # the one choice came from the backend's guesses, not the page
 
-    def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, Counter[str]]) -> bool:
+    def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, dict[str, int]]) -> bool:
         """Tag a run its alphabet or, when long enough, the backend can tell; False for one that must follow the page."""
         if candidates is not None and len(candidates) <= 1:
             run.lang = candidates[0] if candidates else UNDETERMINED
@@ -133,10 +134,10 @@ class Detector:
         elif run.letters >= self.config.long_min_letters:
             langs = seen.get(run.script)
             if langs is None:
-                langs = seen[run.script] = Counter()
+                langs = seen[run.script] = {}  # a plain dict: a Counter is built in Python, each call
             run.lang, run.confidence = self._classify(run, candidates, self._settled(langs))
             run.by = "model"
-            langs[run.lang] += 1
+            langs[run.lang] = langs.get(run.lang, 0) + 1
         else:
             return False
         return True
@@ -345,13 +346,13 @@ class Detector:
         odds = lexicon.log_odds(text, dominant, lang)
         return odds is not None and odds <= NEAR_FLAT_LOG_ODDS
 
-    def _settled(self, langs: Counter[str]) -> str | None:
+    def _settled(self, langs: dict[str, int]) -> str | None:
         """The language the long runs of a script so far agree on, if they do."""
         if not langs:
             return None
-        (lang, count), = langs.most_common(1)
+        lang, count = max(langs.items(), key=itemgetter(1))  # the first met of equals, as Counter.most_common
         config = self.config
-        return lang if count >= config.settle_runs and count >= config.settle_share * langs.total() else None
+        return lang if count >= config.settle_runs and count >= config.settle_share * sum(langs.values()) else None
 
     def _narrow(self, run: Run, candidates: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if self.languages is None or candidates == ():
