@@ -120,11 +120,14 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
 
 class _StartScripts(dict[str, "str | None"]):
     """Character -> the `_SEGMENT` group a segment starting with it belongs to (None: it starts
-    none), looked up once per character."""
+    none), looked up once per character; the first 8192 characters met are kept (a
+    page of random code points must not fill memory with them)."""
 
     def __missing__(self, char: str) -> str | None:
         found = _SEGMENT.match(char)
-        script = self[char] = found.lastgroup if found else None
+        script = found.lastgroup if found else None
+        if len(self) < 8192:
+            self[char] = script
         return script
 
 
