@@ -284,3 +284,28 @@ def test_a_segment_that_mixes_languages_says_how_each_run_was_tagged():
     assert all(0 < r["confidence"] <= 1 for r in runs)
     schema = json.loads((Path(__file__).parents[1] / "cleaner" / "schema" / "cleaner-1.schema.json").read_text())
     jsonschema.validate(out, schema)
+
+
+def test_ranking_a_few_languages_is_the_full_ranking_filtered():
+    # Short runs rank only the languages they ask about (`rank_among`): the
+    # same entries, order and floats as the full ranking filtered to them.
+    from cleaner.detect.backends import Py3LangidBackend
+
+    backend = Py3LangidBackend()
+    texts = ["Много благодаря", "Все новости", "Política de privacidade", "Bis bald", "政府宣布", "1234", ""]
+    choices = [("ru", "uk", "bg", "sr", "be", "kk", "mk"), ("pt", "es", "gl"), ("zh", "ja"), ("xx",), ("en",)]
+    for text in texts:
+        full = backend.scores(text)
+        decided = backend.decided(text)
+        assert backend.rank_among(decided, None) == full
+        for langs in choices:
+            assert backend.rank_among(decided, langs) == [(lang, p) for lang, p in full if lang in langs]
+
+
+def test_a_full_memo_drops_its_oldest_answers_and_keeps_the_same_tags():
+    small = Detector(DetectConfig(memo_size=8))
+    texts = ["Все новости", "Bis bald", "Много благодаря", "Lees verder", "Добар дан"] * 4
+    tagged = [[(r.lang, r.confidence) for r in language_runs(text, detector=small)] for text in texts]
+    assert len(small._memo) <= 8
+    fresh = Detector(DetectConfig())
+    assert tagged == [[(r.lang, r.confidence) for r in language_runs(text, detector=fresh)] for text in texts]

@@ -38,6 +38,39 @@ def test_short_text_of_close_neighbours_is_told_apart(text, lang):
     assert detect_language(text) == lang
 
 
+# Words and names both Russian and Bulgarian write, about as often: nothing but
+# how much more Russian is written tells them apart.  And their counterparts,
+# whose words (or a declined name: «в Пекине», «в Лондоне») do say which.
+SAID_NOTHING = [("А Мерилин?", "ru"), ("Фото: Мерилин Монро", "ru"), ("Привет Мерилин", "ru"), ("Вода и хлеб", "ru")]
+SAID_SOMETHING = [
+    ("Много благодаря", "bg"), ("Работа на Петър", "bg"), ("Концерт на Мерилин", "bg"), ("Кой е Мерилин Монро?", "bg"),
+    ("Вода за пиене", "bg"), ("Мерилин Монро в Лондоне", "ru"), ("Работа в Пекине", "ru"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), SAID_NOTHING + SAID_SOMETHING)
+def test_words_both_neighbours_write_are_the_commoner_ones(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_names_a_list_lacks_say_nothing_and_other_words_do(tmp_path):
+    lexicon = Lexicon(tmp_path)
+    # «мерилин» is in the Bulgarian list only (Russian mostly writes «Мэрилин»): left out as a name.
+    assert lexicon.log_odds("А Мерилин Монро?", "ru", "bg") == pytest.approx(
+        lexicon.log_odds("А Монро?", "ru", "bg"))
+    assert lexicon.log_odds("мерилин монро", "ru", "bg") is None  # not capitalised: a word Russian lacks
+    assert lexicon.log_odds("Мерилин Монро", "ru", "bg") is None  # the first word is no name by its capital
+    assert lexicon.log_odds("Много благодаря", "ru", "bg") > 0.5  # both write them, Bulgarian far more
+    assert lexicon.log_odds("Искам вода", "ru", "bg") is None  # «искам» is no Russian word
+
+
+def test_a_single_word_keeps_its_scores():
+    # Both write «работа», Bulgarian three times as often: a word alone is not
+    # given to the commoner language (on single words that traded one
+    # language's words for the other's).
+    assert detect_language("работа") == "bg"
+
+
 def test_the_words_are_what_tells_them_apart():
     without = Detector(DetectConfig(lexicon=False))
     right_without = sum(_lang(text, without) == lang for text, lang in NEIGHBOURS)
@@ -136,6 +169,22 @@ def test_threads_loading_the_same_lists_agree(tmp_path):
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(weigh, texts))
     assert together == [Lexicon(tmp_path / "alone").weigh(langs, t, sorted(langs), floor=-7.0) for t in texts]
+
+
+def test_threads_reading_different_texts_get_their_own_words(tmp_path):
+    # The lexicon keeps the last text's words and weights: threads reading
+    # different texts at once must each get their own text's.
+    lexicon = Lexicon(tmp_path)
+    texts = ["според мен", "вот так", "Работа Н.", "А Мерилин Монро?", "Много благодаря", "хвала лепо"] * 20
+    scores = {"ru": 0.4, "bg": 0.3, "sr": 0.3}
+
+    def read(text: str) -> tuple[dict[str, float], float | None]:
+        return lexicon.weigh(scores, text, sorted(scores), floor=-7.0), lexicon.log_odds(text, "ru", "bg")
+
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(read, texts))
+    alone = Lexicon(tmp_path / "alone")
+    assert together == [(alone.weigh(scores, t, sorted(scores), floor=-7.0), alone.log_odds(t, "ru", "bg")) for t in texts]
 
 
 def _lang(text: str, detector: Detector) -> str:

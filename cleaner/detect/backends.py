@@ -2,14 +2,16 @@
 
 A backend is anything with a ``name`` and a ``scores(text)`` method that
 returns ``[(lang, probability), ...]`` best first; ``best(text)``, the top
-language alone, is optional (it is cheaper, and used for Latin runs).
+language alone, is optional (it is cheaper, and used for Latin runs), and so
+are ``best_among`` and ``decided``/``rank_among`` (a few languages' scores,
+for runs whose letters leave a few).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from ..config import DetectConfig
 
@@ -34,6 +36,7 @@ class Py3LangidBackend:
 
         self._identifier = py3langid_identifier(norm_probs=True)  # mapped from the user's cache: milliseconds
         self._lock = threading.Lock()  # rank() walks shared numpy buffers
+        self._among: dict[tuple[str, ...] | None, tuple[Any, list[str]]] = {}  # rank_among's columns, by languages
 
     def scores(self, text: str) -> list[tuple[str, float]]:
         with self._lock:
@@ -49,6 +52,32 @@ class Py3LangidBackend:
         whose letters leave a few languages); None when it knows none of them."""
         with self._lock:
             return cast("tuple[str, float, float] | None", self._identifier.best_among(text, langs))
+
+    def decided(self, text: str) -> Any:
+        """The model's scores of ``text``, for `rank_among` (optional for backends, with it)."""
+        with self._lock:
+            return self._identifier._decide(text)
+
+    def rank_among(self, decided: Any, langs: tuple[str, ...] | None) -> list[tuple[str, float]]:
+        """What ``scores`` gives for the text ``decided`` was made from, filtered to ``langs``
+        (None: all of it): their entries alone, best first, equal ones in the model's order
+        (a short run asks twice, among a few languages each time, and ranking all 97 cost
+        more than the rest)."""
+        found = self._among.get(langs)
+        if found is None:
+            import numpy as np  # loaded with the model already; not at import (a Cleaner starts without it)
+
+            with self._lock:
+                wanted, first = None if langs is None else set(langs), dict[str, int]()
+                for column, lang in enumerate(self._identifier.nb_classes):
+                    if wanted is None or lang in wanted:
+                        first.setdefault(lang, column)  # a label's first column, as ``scores`` reads it
+                found = self._among[langs] = (np.fromiter(first.values(), dtype=np.intp, count=len(first)), list(first))
+        columns, labels = found
+        values = decided[columns]
+        order = (-values).argsort(kind="stable").tolist()  # as ``scores``: a stable sort, best first
+        scores = values.tolist()
+        return [(labels[i], scores[i]) for i in order]
 
 
 class LangdetectBackend:

@@ -75,6 +75,16 @@ def words_of(text: str) -> list[str]:
     return [word.replace("’", "'") for word in _WORD.findall(text.casefold())]
 
 
+def name_positions(text: str) -> list[int]:
+    """Which of ``words_of(text)`` look like names: capitalised, and not the text's first word.
+
+    >>> name_positions("А Мерилин Монро?"), name_positions("Работа на Петър")
+    ([1, 2], [2])
+    """
+    text = _ADDRESS.sub(" ", text) if "." in text or "@" in text else text
+    return [i for i, word in enumerate(_WORD.findall(text)) if i and word[0].isupper()]
+
+
 def neighbours(first: str, second: str) -> frozenset[str] | None:
     """The family two languages share, if they are close neighbours."""
     for group in NEIGHBOURS:
@@ -91,6 +101,10 @@ class Lexicon:
         self._folder = folder
         self._lists: dict[str, Any] = {}
         self._lock = threading.Lock()
+        # (text, words, their hashes, {(list, spelled, floor): their log-likelihood}) of the
+        # last text read; replaced whole, so threads never see a mix of two texts.
+        self._last: tuple[str, list[str], list[int | None], dict[tuple[str, bool, float], float]] = (
+            "", [], [], {})
 
     def log_frequency(self, lang: str, word: str) -> float | None:
         """log10 of how often ``word`` (case-folded) is written in ``lang``; None when it is not listed."""
@@ -99,6 +113,29 @@ class Lexicon:
             return None
         key = _key_in(lang, word)
         return None if key is None else _lookup(self._keys(source), key)
+
+    def log_odds(self, text: str, lang: str, other: str) -> float | None:
+        """log10 of how much likelier ``other`` makes the words of ``text`` than ``lang`` does
+        (the product of their frequencies); None unless both lists hold every word.
+
+        A name is written alike by neighbours (Мерилин Монро, in Russian text as
+        in Bulgarian); whether a list of a language's commonest words holds it
+        depends on how often that language's texts mention the person, not on
+        the language.  A name one of the lists lacks is left out.
+        """
+        words, hashed, _ = self._read(text)
+        names: set[int] | None = None
+        total = 0.0
+        for i, word in enumerate(words):
+            mine, theirs = self._listed(lang, word, hashed[i]), self._listed(other, word, hashed[i])
+            if mine is not None and theirs is not None:
+                total += theirs - mine
+                continue
+            if names is None:
+                names = set(name_positions(text)) if len(words) > 1 else set()
+            if i not in names:
+                return None
+        return total
 
     def weigh(
         self, scores: dict[str, float], text: str, langs: Iterable[str], *, floor: float
@@ -110,19 +147,19 @@ class Lexicon:
         its words' frequencies (a naive Bayes step over words), an unlisted
         word counting ``10 ** floor``.
         """
-        words = words_of(text)
         chosen = [lang for lang in langs if lang in LISTS and scores.get(lang, 0.0) > 0]
-        if not words or len(chosen) < 2:
+        if len(chosen) < 2:
             return scores
-        hashed: list[int | None] = [_hash(word) for word in words]  # once, not once per language
-        by_list: dict[tuple[str, bool], float] = {}  # sr, hr and bs share a list
+        words, hashed, by_list = self._read(text)  # sr, hr and bs share a list
+        if not words:
+            return scores
         logs = {}
         for lang in chosen:
             source, spelled = LISTS[lang], lang == "sr"
-            words_log = by_list.get((source, spelled))
+            words_log = by_list.get((source, spelled, floor))
             if words_log is None:
                 keys = [_key_in(lang, word) for word in words] if spelled else hashed
-                words_log = by_list[source, spelled] = _log_likelihood(self._keys(source), keys, floor)
+                words_log = by_list[source, spelled, floor] = _log_likelihood(self._keys(source), keys, floor)
             logs[lang] = math.log10(scores[lang]) + words_log
         top = max(logs.values())
         mass = sum(scores[lang] for lang in chosen)
@@ -132,6 +169,34 @@ class Lexicon:
         for lang in chosen:
             reweighed[lang] = mass * odds[lang] / norm
         return reweighed
+
+    def words(self, text: str) -> list[str]:
+        """`words_of` ``text``, kept with the last text's (see `_read`)."""
+        return self._read(text)[0]
+
+    def _read(self, text: str) -> tuple[list[str], list[int | None], dict[tuple[str, bool, float], float]]:
+        """The words of ``text``, their hashes, and what they weigh in each list so far.
+
+        A short run is read three times (its vote, its own tag, whether its words
+        tell Russian from a neighbour), with other scores but the same words: the
+        last text's are kept.
+        """
+        last = self._last
+        if last[0] == text:
+            return last[1], last[2], last[3]
+        words = words_of(text)
+        hashed: list[int | None] = [_hash(word) for word in words]  # once, not once per language
+        weighed: dict[tuple[str, bool, float], float] = {}
+        self._last = (text, words, hashed, weighed)
+        return words, hashed, weighed
+
+    def _listed(self, lang: str, word: str, hashed: int | None) -> float | None:
+        """`log_frequency` of a word whose hash is known."""
+        source = LISTS.get(lang)
+        if source is None:
+            return None
+        key = _key_in(lang, word) if lang == "sr" else hashed
+        return None if key is None else _lookup(self._keys(source), key)
 
     def _keys(self, source: str) -> Any:
         found = self._lists.get(source)

@@ -26,15 +26,6 @@ _SEGMENT = regex.compile(
     r"|(?P<Zzzz>\p{L}[\p{L}\p{M}]*)",
     regex.V1,
 )
-# A character that starts a segment of another script than Latin (Latin comes
-# first in _SEGMENT, so its letters never do): without one, the text is one run.
-_OTHER_SCRIPT = regex.compile(
-    r"[[\p{Script=Cyrillic}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆\p{Script=Hangul}"
-    r"\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}"
-    r"\p{Script=Georgian}\p{Script=Armenian}\p{L}]--\p{Script=Latin}]",
-    regex.V1,
-)
-_LATIN = regex.compile(r"\p{Script=Latin}")
 _KANA = regex.compile(r"[\p{Script=Hiragana}\p{Script=Katakana}]")
 
 # Candidate languages per script, the most common on the web first: that one is
@@ -87,6 +78,7 @@ _CYRILLIC_NOT = (
     ("щ", {"be", "sr", "mk"}),
     ("и", {"be"}),
 )
+_CYRILLIC_MARKERS = frozenset("".join(letters for letters, _ in _CYRILLIC_ONLY + _CYRILLIC_NOT))
 
 
 _SCRIPT_OF = {lang: script for script, langs in SCRIPT_LANGUAGES.items() for lang in langs}
@@ -112,9 +104,36 @@ def script_runs(text: str, offset: int = 0) -> list[Run]:
     if text.isascii():  # most of the web: one Latin run, or none
         script = "Latn" if any(map(str.isalpha, text)) else "Zyyy"
         return [Run(text, script, offset, offset + len(text))]
-    if not _OTHER_SCRIPT.search(text):  # Latin with curly quotes and dashes: the same, found faster
-        return [Run(text, "Latn" if _LATIN.search(text) else "Zyyy", offset, offset + len(text))]
+    # The scripts its distinct characters would start a segment in: with one (a
+    # Russian sentence with digits, French with accents), or none, the text is
+    # one run, as _segment_runs would cut it, found without reading it word by word.
+    chars = set(text)
+    starts = set(map(_START_SCRIPT.__getitem__, chars.difference(_ASCII)))  # ASCII letters are Latin
+    starts.discard(None)
+    if not chars.isdisjoint(_ASCII_LETTERS):
+        starts.add("Latn")
+    if len(starts) <= 1:
+        only = starts.pop() if starts else None
+        return [Run(text, only or "Zyyy", offset, offset + len(text))]
     return _segment_runs(text, offset)
+
+
+class _StartScripts(dict[str, "str | None"]):
+    """Character -> the `_SEGMENT` group a segment starting with it belongs to (None: it starts
+    none), looked up once per character; the first 8192 characters met are kept (a
+    page of random code points must not fill memory with them)."""
+
+    def __missing__(self, char: str) -> str | None:
+        found = _SEGMENT.match(char)
+        script = found.lastgroup if found else None
+        if len(self) < 8192:
+            self[char] = script
+        return script
+
+
+_START_SCRIPT = _StartScripts()
+_ASCII = frozenset(map(chr, range(128)))
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def _segment_runs(text: str, offset: int) -> list[Run]:
@@ -180,8 +199,10 @@ def fallback_language(script: str, candidates: tuple[str, ...] | None) -> str:
 
 
 def _cyrillic_candidates(text: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+    present = _CYRILLIC_MARKERS.intersection(text)  # one pass over the text, not one per letter
+    if not present:
+        return langs
     allowed = set(langs)
-    present = set(text)  # one pass over the text, not one per letter
     for letters, only in _CYRILLIC_ONLY:
         if not present.isdisjoint(letters):
             allowed &= only

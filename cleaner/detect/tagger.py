@@ -19,10 +19,12 @@ writes its words (`cleaner.detect.lexicon`).
 
 from __future__ import annotations
 
+import math
 import threading
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from ..config import DetectConfig
@@ -31,6 +33,22 @@ from .backends import DEFAULT_BACKEND, Backend, make_backend
 from .evidence import PageEvidence
 from .lexicon import neighbours, shared_lexicon
 from .scripts import COMMON_LANGUAGES, COMMON_RANK, NON_LATIN, candidates_of, fallback_language, script_of
+
+
+# A script one language writes far more than all its neighbours together: about
+# nine Cyrillic web pages in ten are Russian.  A short text of words both it and
+# the favourite write, about as often (Работа Н., Пекин, Пекин), says nothing of
+# which of them it is in; a backend's n-grams of those same words say no more,
+# and the dominant language is the likelier.  "About as often": the words at
+# most ``10 ** NEAR_FLAT_LOG_ODDS`` times likelier in the favourite («Много
+# благодаря» is 7 times likelier Bulgarian, and stays so).  Set on half a of
+# bench/langid.py, texts of two words or more: a factor of 2 or 3 gains one
+# word pair and loses one, 5 gains two and loses two.  On single words it
+# traded Bulgarian and Ukrainian words for Russian ones (2: +11, -5): a word
+# alone keeps its scores.  Latin has no such language (English writes about
+# half of it), and the same rule took French word pairs for English.
+DOMINANT = {"Cyrl": "ru"}
+NEAR_FLAT_LOG_ODDS = math.log10(2)
 
 
 class Detector:
@@ -46,7 +64,11 @@ class Detector:
         self.config = config
         self._backend: Backend | None = None
         self._lock = threading.Lock()
-        self._memo: dict[tuple[Any, ...], Any] = {}  # backend answers, rankings and guesses, by what was asked
+        # Backend answers, rankings and guesses, by what was asked, oldest first.  An
+        # OrderedDict: a full memo drops its oldest entry on every insert, and a plain
+        # dict finds its first entry by stepping over the slots of those dropped
+        # before it (~2 us an insert at 4096 entries; popitem: 0.2).
+        self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.languages = frozenset(config.languages) if config.languages else None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -81,7 +103,7 @@ class Detector:
         """
         evidence = evidence or PageEvidence()
         pending = []
-        seen: dict[str, Counter[str]] = {}  # script -> languages of its long runs so far
+        seen: dict[str, dict[str, int]] = {}  # script -> languages of its long runs so far, in order met
         for run in runs:
             candidates = self._narrow(run, candidates_of(run))
             if not self._tag_alone(run, candidates, seen):
@@ -104,17 +126,19 @@ class Detector:
                 if run.by == "page":
                     run.by = "model"  # the one choice came from the backend's guesses, not the page
 
-    def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, Counter[str]]) -> bool:
+    def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, dict[str, int]]) -> bool:
         """Tag a run its alphabet or, when long enough, the backend can tell; False for one that must follow the page."""
         if candidates is not None and len(candidates) <= 1:
             run.lang = candidates[0] if candidates else UNDETERMINED
             run.confidence = 0.99 if candidates else 0.0
             run.by = "alphabet"
         elif run.letters >= self.config.long_min_letters:
-            langs = seen.setdefault(run.script, Counter())
+            langs = seen.get(run.script)
+            if langs is None:
+                langs = seen[run.script] = {}  # a plain dict: a Counter is built in Python, each call
             run.lang, run.confidence = self._classify(run, candidates, self._settled(langs))
             run.by = "model"
-            langs[run.lang] += 1
+            langs[run.lang] = langs.get(run.lang, 0) + 1
         else:
             return False
         return True
@@ -170,9 +194,11 @@ class Detector:
                 if vote >= config.vote_min_letters and vote >= config.vote_min_share * total:
                     page.setdefault(script, Counter())[lang] += round(vote)
         for script, short in pooled.items():
-            text, letters = _pool(short, config.backend_max_chars)
-            if letters < config.stat_min_letters or len(short) == 1:
+            if len(short) == 1:
                 continue  # one run read together is the run read alone: its vote counted it
+            text, letters = _pool(short, config.backend_max_chars)
+            if letters < config.stat_min_letters:
+                continue
             pooled_lang, p = self._guess(script, text, self._narrow(short[0], candidates_of(Run(text, script, 0, len(text)))))
             if pooled_lang is not None and p >= config.pool_min_confidence:
                 page.setdefault(script, Counter())[pooled_lang] += letters
@@ -191,7 +217,8 @@ class Detector:
             else:
                 run.lang, run.confidence, run.by = fallback_language(run.script, candidates), 0.2, "fallback"
             return
-        phrase_langs = [lang for lang in options if lang in evidence.phrases(run.text)] if run.letters else []
+        phrases = evidence.phrases(run.text) if run.letters else frozenset()
+        phrase_langs = [lang for lang in options if lang in phrases]
         if phrase_langs:
             run.lang, run.confidence, run.by = phrase_langs[0], 0.9, "phrase"
         elif len(options) == 1 or run.letters < self.config.guess_min_letters:
@@ -216,7 +243,14 @@ class Detector:
 
     def _among(self, script: str, text: str, options: tuple[str, ...] | None) -> dict[str, float]:
         """The backend's probabilities of ``options`` for ``text``, summing to 1 (empty if none scored)."""
-        ranked = zip(*self._ranked(script, text[:self.config.backend_max_chars]))
+        read = text[:self.config.backend_max_chars]
+        among = getattr(self.backend, "rank_among", None)
+        if among is not None:
+            # A short run asks twice, among other languages (its vote, its own
+            # tag): the text is scored once, and only the languages asked about ranked.
+            ranked = among(self._decided(read), options)
+        else:
+            ranked = zip(*self._ranked(script, read))
         if options is None:
             scores = {lang: p for lang, p in ranked if lang not in NON_LATIN} if script == "Latn" else dict(ranked)
         else:
@@ -253,7 +287,8 @@ class Detector:
         return found
 
     def _ranked(self, script: str, text: str) -> tuple[tuple[str, ...], array[float]]:
-        """The backend's ranking of ``text``: its languages, best first, and their probabilities.
+        """The backend's ranking of ``text``: its languages, best first, and their probabilities
+        (for a backend without ``rank_among``; py3langid's scores are kept unranked, `_decided`).
 
         Kept in the memo as a tuple and an array of doubles (the same floats):
         a list of (language, probability) pairs holds a tuple and a float
@@ -265,6 +300,15 @@ class Detector:
         if found is None:
             ranked = self.backend.scores(text)
             found = (tuple(lang for lang, _ in ranked), array("d", [p for _, p in ranked]))
+            self._remember(key, found)
+        return found
+
+    def _decided(self, text: str) -> Any:
+        """The backend's scores of ``text`` before ranking (`rank_among`), asked once per text."""
+        key = ("decided", text)
+        found = self._memo.get(key)
+        if found is None:
+            found = self.backend.decided(text)  # type: ignore[attr-defined]  # with rank_among: optional
             self._remember(key, found)
         return found
 
@@ -295,15 +339,30 @@ class Detector:
             scores = {lang: p * decay ** rank.get(lang, len(rank)) for lang, p in scores.items()}
         total = sum(scores.values())
         lang, p = _best(scores)
+        dominant = DOMINANT.get(script)
+        if (
+            dominant is not None and lang is not None and lang != dominant and scores.get(dominant, 0.0) > 0
+            and self.config.lexicon and self._says_nothing(text, dominant, lang)
+        ):
+            # The two are as likely as the words can tell: their mass is shared.
+            lang, p = dominant, (scores[dominant] + p) / 2
         return lang, (p / total if total > 0 else 0.0)
 
-    def _settled(self, langs: Counter[str]) -> str | None:
+    def _says_nothing(self, text: str, dominant: str, lang: str) -> bool:
+        """Whether the words of a short text tell ``lang`` from ``dominant`` (see ``DOMINANT``)."""
+        lexicon = shared_lexicon()
+        if len(lexicon.words(text)) < 2:
+            return False
+        odds = lexicon.log_odds(text, dominant, lang)
+        return odds is not None and odds <= NEAR_FLAT_LOG_ODDS
+
+    def _settled(self, langs: dict[str, int]) -> str | None:
         """The language the long runs of a script so far agree on, if they do."""
         if not langs:
             return None
-        (lang, count), = langs.most_common(1)
+        lang, count = max(langs.items(), key=itemgetter(1))  # the first met of equals, as Counter.most_common
         config = self.config
-        return lang if count >= config.settle_runs and count >= config.settle_share * langs.total() else None
+        return lang if count >= config.settle_runs and count >= config.settle_share * sum(langs.values()) else None
 
     def _narrow(self, run: Run, candidates: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if self.languages is None or candidates == ():
@@ -340,7 +399,7 @@ class Detector:
     def _remember(self, key: tuple[Any, ...], found: Any) -> None:
         with self._lock:
             if len(self._memo) >= self.config.memo_size:
-                self._memo.pop(next(iter(self._memo)))  # the oldest answer
+                self._memo.popitem(last=False)  # the oldest answer
             self._memo[key] = found
 
     def _ask_backend(self, script: str, text: str, candidates: tuple[str, ...] | None) -> tuple[str, float]:
@@ -392,6 +451,11 @@ def _pool(runs: list[Run], max_chars: int) -> tuple[str, int]:
 
 def majority_language(runs: Iterable[Run]) -> tuple[str, float]:
     """The language most letters are in, with its share times its mean confidence."""
+    if isinstance(runs, list) and len(runs) == 1:  # a one-run text, as most are: the same sums, unrolled
+        run = runs[0]
+        if run.letters and run.lang != UNDETERMINED:
+            return run.lang, round(1.0 * (0.0 + run.letters * run.confidence) / run.letters, 4)
+        return UNDETERMINED, 0.0
     weights: dict[str, int] = {}  # plain dicts: this runs for every block and segment
     confidence: dict[str, float] = {}
     for run in runs:
