@@ -113,9 +113,37 @@ def test_one_odd_run_does_not_unsettle_the_page():
     texts += [f"Paragraph {i}. {sentence}" for i in range(5, 9)]
     runs = [Run(text, "Latn", 0, len(text)) for text in texts]
     Detector(DetectConfig(backend=backend)).tag(runs)
-    assert [run.lang for run in runs] == ["en"] * 5 + ["pcm"] + ["en"] * 4
-    # Five agreeing runs settle English; after the odd one, runs are still only confirmed.
-    assert backend.read[-4:] == [CONFIRM_CHARS] * 4
+    # Five agreeing runs settle English; after the odd one, runs are still only confirmed
+    # (the last read: the odd run's rare language weighed against the page's, below).
+    assert backend.read[-5:-1] == [CONFIRM_CHARS] * 4
+    assert [run.lang for run in runs] == ["en"] * 10
+    assert runs[5].by == "page+model" and 0.5 < runs[5].confidence < 0.9
+
+
+class _Rare:
+    """A rare language (Nigerian Pidgin) for the runs that start with "Oga"; English otherwise.
+    ``apart``: how far the rare runs' English score is from their own."""
+
+    name = "rare"
+
+    def __init__(self, apart):
+        self.apart = apart
+
+    def scores(self, text):
+        if text.startswith("Oga"):
+            return [("pcm", 1.0 - self.apart), ("en", self.apart)]
+        return [("en", 0.9), ("pcm", 0.1)]
+
+
+@pytest.mark.parametrize("apart, expected", [(0.2, "en"), (1e-6, "pcm")])
+def test_a_rare_language_the_page_outweighs_is_the_pages_unless_scored_far_apart(apart, expected):
+    # py3langid reads an English headline as Nigerian Pidgin; a paragraph truly
+    # in the rare language is scored far from English and keeps its tag.
+    sentence = "The council approved the new budget after a debate that lasted late into the night."
+    texts = [f"Paragraph {i}. {sentence}" for i in range(4)] + ["Oga, di council don approve di new budget for di city"]
+    runs = [Run(text, "Latn", 0, len(text)) for text in texts]
+    Detector(DetectConfig(backend=_Rare(apart))).tag(runs)
+    assert [run.lang for run in runs] == ["en"] * 4 + [expected]
 
 
 def test_the_same_text_is_asked_about_once():

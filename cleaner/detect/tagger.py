@@ -108,6 +108,7 @@ class Detector:
             candidates = self._narrow(run, candidates_of(run))
             if not self._tag_alone(run, candidates, seen):
                 pending.append((run, candidates))
+        self._rare_to_page(runs)
         if not pending:
             return
         long_min = self.config.long_min_letters
@@ -125,6 +126,39 @@ class Detector:
                 run.confidence = round(run.confidence * self.config.unestablished_factor, 4)
                 if run.by == "page":
                     run.by = "model"  # the one choice came from the backend's guesses, not the page
+
+    def _rare_to_page(self, runs: list[Run]) -> None:
+        """Long runs tagged a rare language that the page's other long runs of the script outweigh
+        in a common one: each is retagged the common one where its own scores, times the
+        letters each language holds on the page, favour it.
+
+        py3langid reads an English headline as Nigerian Pidgin ("Malawians and
+        Nigerians flee South Africa amid xenophobic threats": pcm 0.93, en 0.07),
+        a list of names as Bikol or Latin.  The page's letters are the prior: a
+        headline in a 3,000-letter English page needs its English score at a
+        fiftieth of the rare one's; a paragraph truly in the rare language,
+        scored far apart, keeps its tag.  Common languages are left alone: a
+        Ukrainian quote in a Russian article is what the tags are for.
+        """
+        long_min = self.config.long_min_letters
+        letters: dict[str, dict[str, int]] = {}
+        rare = []
+        for run in runs:
+            if run.by == "model" and run.letters >= long_min:
+                held = letters.setdefault(run.script, {})
+                held[run.lang] = held.get(run.lang, 0) + run.letters
+                common = COMMON_LANGUAGES.get(run.script)
+                if common is not None and run.lang not in common and run.lang != UNDETERMINED:
+                    rare.append(run)
+        for run in rare:
+            held, common = letters[run.script], COMMON_LANGUAGES[run.script]
+            page = max((lang for lang in held if lang in common), key=held.__getitem__, default=None)
+            if page is None or held[page] <= held[run.lang]:
+                continue
+            scores = self._among(run.script, run.text, (run.lang, page))
+            mine, theirs = scores.get(run.lang, 0.0) * held[run.lang], scores.get(page, 0.0) * held[page]
+            if theirs > mine:
+                run.lang, run.confidence, run.by = page, round(0.9 * theirs / (theirs + mine), 4), "page+model"
 
     def _tag_alone(self, run: Run, candidates: tuple[str, ...] | None, seen: dict[str, dict[str, int]]) -> bool:
         """Tag a run its alphabet or, when long enough, the backend can tell; False for one that must follow the page."""
