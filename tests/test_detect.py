@@ -337,3 +337,11 @@ def test_a_full_memo_drops_its_oldest_answers_and_keeps_the_same_tags():
     assert len(small._memo) <= 8
     fresh = Detector(DetectConfig())
     assert tagged == [[(r.lang, r.confidence) for r in language_runs(text, detector=fresh)] for text in texts]
+
+
+def test_lines_of_kanji_alone_on_a_japanese_page_are_japanese():
+    article = "金正恩氏が習近平氏に書簡を送ったと朝鮮中央通信が伝えた。首脳会談の後、両国の関係は改善に向かっている。"
+    runs = language_runs(f"{article}\n\n編集委員 中沢克二\n\n日本経済新聞 電子版")
+    assert {run.lang for run in runs} == {"ja"}
+    # Without kana to go by, the same lines are read as Chinese.
+    assert {run.lang for run in language_runs("编辑委员 中泽克二\n\n日本经济新闻 电子版")} == {"zh"}

@@ -190,10 +190,19 @@ class Detector:
         """
         config = self.config
         page: dict[str, Counter[str]] = {}
+        told: set[str] = set()  # scripts whose long runs' letters told their language: Han with kana
         for run in runs:
-            if run.letters >= config.long_min_letters and run.lang != UNDETERMINED and run.by == "model":
+            if run.letters < config.long_min_letters or run.lang == UNDETERMINED:
+                continue
+            if run.by == "model" or (run.by == "alphabet" and run.script == "Hani"):
                 # Present, but the article's length says nothing of what its labels are in.
                 page.setdefault(run.script, Counter())[run.lang] = config.long_weight
+            if run.by == "alphabet" and run.script == "Hani":
+                # A Japanese page's runs hold kana, and its lines of kanji alone ("編集委員
+                # 中沢克二") look Chinese to n-grams: they follow the kana, not their own
+                # guesses.  (Elsewhere a letter that names the article's language,
+                # Ukrainian ї, would only pull a Russian interface's labels to it.)
+                told.add(run.script)
         for lang, source in evidence.declared_languages().items():
             if self.languages is None or lang in self.languages:
                 weight = config.tld_weight if source == "tld" else config.declared_weight
@@ -211,6 +220,8 @@ class Detector:
                     if script_of(lang) == run.script or (run.script == "Latn" and lang not in NON_LATIN):
                         page.setdefault(run.script, Counter())[lang] += run.letters
                         established.add((run.script, lang))
+                continue
+            if run.script in told:
                 continue
             pooled.setdefault(run.script, []).append(run)
             if run.letters >= config.guess_min_letters:
