@@ -250,6 +250,16 @@ def test_lines_of_nothing_but_addresses_at_the_articles_edges_go_and_in_its_midd
         (pieces[6].text, "markup/address-line")]
 
 
+def test_labelled_social_profiles_at_the_articles_edges_go_and_other_labelled_addresses_stay():
+    story = "ประชาไทรายงานว่าสภาได้อนุมัติงบประมาณใหม่หลังจากการอภิปรายที่ยาวนานจนถึงดึกของวันอังคาร " * 3
+    profiles = ["เฟซบุ๊ก https://fb.me/prachatai", "LINE ไอดี = @prachatai", "Follow us: twitter.com/nyt | instagram.com/nyt"]
+    pieces = [Piece(story), Piece("Ticketing www.jeongdongtheater.com")] + [Piece(p) for p in profiles]
+    rule = RuleSet(builtin_packs()).markup("address-line")
+    kept, dropped = _edge_addresses(pieces, rule, CleanerConfig().html)
+    assert [p.text for p in kept] == [story, "Ticketing www.jeongdongtheater.com"]
+    assert [d.text for d in dropped] == profiles
+
+
 def test_loose_text_after_a_block_in_trafilaturas_output_is_kept():
     from lxml import etree
 

@@ -315,10 +315,18 @@ def _edge_link_lists(pieces: list[Piece], tree: etree._Element, rule: Rule,
 # A web or e-mail address, with or without its scheme ("twitter.com/name").
 _ADDRESS = r"(?:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:[\w-]+\.)+\p{Ll}{2,}/\S*)"
 _ADDRESSES_ONLY = regex.compile(rf"{_ADDRESS}(?:\s*[,;|·]?\s*{_ADDRESS})*")
+# A profile on a social network or a payment page, or a handle, each maybe after a label of up
+# to three words: "Facebook https://fb.me/x", "LINE ไอดี = @prachatai", "PayPal https://paypal.me/x".
+# (A labelled address elsewhere may be the story's: "Ticketing www.theatre.example".)
+_PROFILE = (r"(?:@[\w.]{2,}|(?:https?://)?(?:www\.|m\.)?(?:facebook\.com|fb\.me|twitter\.com|x\.com|instagram\.com"
+            r"|t\.me|line\.me|youtube\.com|youtu\.be|tiktok\.com|linkedin\.com|vk\.com|ok\.ru|weibo\.com"
+            r"|paypal\.me|patreon\.com|wa\.me|threads\.net|bsky\.app)/\S*)")
+_LABEL = r"(?:[\p{L}\p{M}][\p{L}\p{M}'’.&-]*(?:\s+[\p{L}\p{M}][\p{L}\p{M}'’.&-]*){0,2}\s*[:：=-]?\s*)?"
+_PROFILES_ONLY = regex.compile(rf"{_LABEL}{_PROFILE}(?:\s*[,;|·]?\s*{_LABEL}{_PROFILE})*")
 
 
 def _edge_addresses(pieces: list[Piece], rule: Rule, html: HtmlConfig) -> tuple[list[Piece], list[Pruned]]:
-    """Blocks at the article's edges that are nothing but web or e-mail addresses.
+    """Blocks at the article's edges that are nothing but web or e-mail addresses, or social profiles (maybe labelled).
 
     A print version's URL above the story, the author's address and profile
     under it: no language's text, and no reader's.  In the middle of an
@@ -326,7 +334,8 @@ def _edge_addresses(pieces: list[Piece], rule: Rule, html: HtmlConfig) -> tuple[
     stays.
     """
     dropped = {i for edge in _edges(pieces, html) for i in edge
-               if len(pieces[i].text) <= html.link_list_item_max_chars and _ADDRESSES_ONLY.fullmatch(pieces[i].text)}
+               if len(pieces[i].text) <= html.link_list_item_max_chars
+               and (_ADDRESSES_ONLY.fullmatch(pieces[i].text) or _PROFILES_ONLY.fullmatch(pieces[i].text))}
     return _without(pieces, dropped, rule)
 
 
