@@ -89,6 +89,17 @@ def test_builtin_patterns_stay_linear_on_repetitive_blocks(filler):
                 pattern.fullmatch(text + "x", timeout=PATTERN_TIMEOUT)
 
 
+@pytest.mark.parametrize("pattern, line", [
+    ("zur straße", "ZUR STRASSE"), ("zur strasse", "Zur Straße"), ("ﬁnanzen", "FINANZEN"), ("finanzen", "ﬁnanzen"),
+])
+def test_patterns_match_across_letters_that_fold_to_two(tmp_path, pattern, line):
+    # Patterns compile with simple case folding; ß, ﬁ and the like are folded in both.
+    path = _pack(tmp_path, '[[rules]]\nid = "a"\ncategory = "navigation"\naction = "drop_block"\n'
+                           f"patterns = {{de = ['{pattern}']}}\n")
+    page = "Der Rat hat am Dienstag den neuen Haushalt für die Stadt beschlossen, nach langer Debatte.\n\n" + line
+    assert [r.rule for r in Cleaner(rules=[path]).clean(page).removed] == ["site/a"]
+
+
 def test_shipped_patterns_compile_where_first_needed_and_user_patterns_at_load(tmp_path):
     # The shipped packs are trusted and tested (above): nothing of theirs is compiled
     # until a block of the pattern's script asks.  A user's bad pattern still fails at load.
