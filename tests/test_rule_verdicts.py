@@ -218,6 +218,36 @@ def test_a_pattern_rule_drops_the_block_it_matches():
      "site-chrome/contact-line"),
     ("Click here to subscribe to The Paradigm Newsletter", "newsletter/newsletter-signup"),
     ("Print article", "share/share-buttons"),
+    # The phrase packs in twelve more languages: one UI line or more each.
+    ("Lees ook: Kabinet valt over het stikstofplan", "read-also/read-also-line"),
+    ("Deel dit artikel", "share/share-buttons"),
+    ("Schrijf je in voor de dagelijkse nieuwsbrief van de krant", "newsletter/newsletter-signup"),
+    ("İLGİLİ HABER: Ankara'da yeni bütçe kabul edildi", "read-also/read-also-line"),
+    ("Reklam", "advertising/advertising-label"),
+    ("Tümünü kabul et", "cookie-consent/cookie-button"),
+    ("اقرأ أيضاً: الحكومة تقر الموازنة الجديدة", "read-also/read-also-line"),
+    ("إعلان", "advertising/advertising-label"),
+    ("[관련기사] 시의회, 새 예산안 통과", "read-also/read-also-line"),
+    ("기사 공유하기", "share/share-buttons"),
+    ("Čtěte také: Vláda schválila rozpočet na příští rok", "read-also/read-also-line"),
+    ("Komerční sdělení", "advertising/advertising-label"),
+    ("Läs mer: Regeringen lägger fram budgeten", "read-also/read-also-line"),
+    ("Annons", "advertising/advertising-label"),
+    ("Prenumerera på vårt nyhetsbrev", "newsletter/newsletter-signup"),
+    ("Baca juga: DPR sahkan anggaran tahun depan", "read-also/read-also-line"),
+    ("Bagikan artikel ini", "share/share-buttons"),
+    (">> Xem thêm: Quốc hội thông qua ngân sách", "read-also/read-also-line"),
+    ("Quảng cáo", "advertising/advertising-label"),
+    ("קראו גם: הממשלה אישרה את התקציב", "read-also/read-also-line"),
+    ("פרסומת", "advertising/advertising-label"),
+    ("ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ: Ψηφίστηκε ο νέος προϋπολογισμός", "read-also/read-also-line"),
+    ("Διαφήμιση", "advertising/advertising-label"),
+    ("Citește și: Guvernul a aprobat bugetul", "read-also/read-also-line"),
+    ("Articolul continuă după reclamă", "advertising/advertising-label"),
+    ("Distribuiţi", "share/share-buttons"),  # the cedilla letter older sites print
+    ("Kapcsolódó: Elfogadták a költségvetést", "read-also/read-also-line"),
+    ("Hirdetés", "advertising/advertising-label"),
+    ("Iratkozzon fel napi hírlevelünkre!", "newsletter/newsletter-signup"),
 ])
 def test_a_chrome_line_between_paragraphs_goes_by_its_rule(line, rule):
     # App promotions, follow-us lines, credits, sources, datelines, slugs, contact lines.
@@ -270,10 +300,48 @@ def test_a_most_read_label_naming_its_section_goes_alone():
     "Up-to-date figures were not available.",
     "Reach the summit at dawn, the guide said, and you will see three countries.",
     "Contact the ministry at its Paris office for the full report, which runs to 300 pages.",
+    # A listed UI word opening a sentence, in the twelve languages added later.
+    "Delen van de opbrengst gaan naar de voedselbank, zei de wethouder dinsdag.",
+    "Lees ook de brief die de minister dinsdag naar de Kamer stuurde.",
+    "Reklam harcamaları bu yıl yüzde on artarak rekor seviyeye ulaştı.",
+    "Yorumlar farklı: bazı ekonomistler bütçeyi olumlu buluyor.",
+    "إعلان الحكومة عن الموازنة الجديدة جاء بعد نقاش طويل في البرلمان.",
+    "광고 시장은 올해 10퍼센트 성장할 것으로 전망된다.",
+    "Reklama na pivo se letos vrací do televize, uvedl svaz výrobců.",
+    "Annons efter annons lovade snabba vinster, men ingen av dem höll.",
+    "Iklan rokok kini dilarang tayang di televisi sebelum pukul sembilan malam.",
+    "Quảng cáo trên mạng xã hội tăng mạnh trong năm nay, theo báo cáo của bộ.",
+    "פרסומת הבחירות של המפלגה עוררה סערה ברשתות החברתיות.",
+    "Σχόλια του υπουργού για τον προϋπολογισμό προκάλεσαν αντιδράσεις στη Βουλή.",
+    "Comentarii răutăcioase au apărut imediat pe rețelele sociale după anunț.",
+    "Hirdetés nélkül a lap nem tudna megélni, mondta a főszerkesztő.",
 ])
 def test_a_sentence_that_starts_like_chrome_stays(prose):
     # About an app, following someone, a credit, a source or a date: article text.
     assert kept(RULES.apply(page(STORY, prose, MORE))) == [STORY, prose, MORE]
+
+
+@pytest.mark.parametrize("title, rule", [
+    ("Gerelateerde artikelen", "related/related-heading"),
+    ("İLGİLİ HABERLER", "related/related-heading"),
+    ("الأكثر قراءة", "related/most-read-heading"),
+    ("많이 본 뉴스", "related/most-read-heading"),
+    ("Související články", "related/related-heading"),
+    ("Mest lästa", "related/most-read-heading"),
+    ("Berita terkait", "related/related-heading"),
+    ("Tin liên quan", "related/related-heading"),
+    ("כתבות נוספות", "related/related-heading"),
+    ("Σχετικά άρθρα", "related/related-heading"),
+    ("Cele mai citite", "related/most-read-heading"),
+    ("Kapcsolódó cikkek", "related/related-heading"),
+    ("Yorumlar", "comments/comments-heading"),
+    ("Komentáře", "comments/comments-heading"),
+    ("Deze website maakt gebruik van cookies", "cookie-consent/cookie-heading"),
+])
+def test_a_section_heading_in_a_later_language_takes_its_teasers(title, rule):
+    doc = RULES.apply(page(STORY, MORE, heading(title), "Teaser headline one", "Teaser headline two", html=True))
+    assert kept(doc) == [STORY, MORE]
+    assert doc.blocks[2].removals[0].rule == rule
 
 
 ZH_STORY = "北京时间周二晚间，市议会经过长时间辩论后批准了新的预算方案，明年学校和道路的支出将增加。"

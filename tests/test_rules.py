@@ -11,7 +11,8 @@ from cleaner.config import RulesConfig
 from cleaner.rules import CATEGORIES, builtin_packs
 from cleaner.rules.pack import PATTERN_FLAGS
 
-LANGUAGES = ("ru", "en", "uk", "de", "fr", "es", "it", "pt", "pl", "zh", "ja")
+LANGUAGES = ("ru", "en", "uk", "de", "fr", "es", "it", "pt", "pl", "zh", "ja",
+             "nl", "tr", "ar", "ko", "cs", "sv", "id", "vi", "he", "el", "ro", "hu")
 PATTERN_MAX_CHARS, PATTERN_TIMEOUT = RulesConfig().pattern_max_chars, RulesConfig().pattern_timeout
 PACK_HEAD = '[pack]\nid = "site"\nversion = "1.0.0"\n'
 

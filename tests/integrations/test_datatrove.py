@@ -26,6 +26,7 @@ from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from cleaner.integrations.datatrove import CleanerExtractor, CleanerFilter  # noqa: E402
+from cleaner.rules import builtin_packs  # noqa: E402
 from conftest import FIXTURES, load_expected  # noqa: E402
 
 HTML = FIXTURES / "html"
@@ -96,7 +97,8 @@ def test_articles_come_out_clean_with_their_metadata(run):
     assert meta["language"] == "en" and meta["title"] == expected["title"]
     assert meta["author"] == expected["metadata"]["author"] and meta["date"] == expected["metadata"]["date"]
     assert meta["removed"]["ai_image_label"] >= 1 and meta["removed"]["related"] >= 1
-    assert len(meta["cleaner"]["input_sha256"]) == 64 and "ai-labels@1.0.0" in meta["cleaner"]["rule_packs"]
+    ai_labels = next(f"{pack.id}@{pack.version}" for pack in builtin_packs() if pack.id == "ai-labels")
+    assert len(meta["cleaner"]["input_sha256"]) == 64 and ai_labels in meta["cleaner"]["rule_packs"]
     assert "reason" not in meta["cleaner"] and "error" not in meta["cleaner"]
 
 
