@@ -155,6 +155,8 @@ class Detector:
             page = max((lang for lang in held if lang in common), key=held.__getitem__, default=None)
             if page is None or held[page] <= held[run.lang]:
                 continue
+            if (letters_allow := candidates_of(run)) is not None and page not in letters_allow:
+                continue  # its letters rule the page's language out (Tatar ә in a Russian page)
             scores = self._among(run.script, run.text, (run.lang, page))
             mine, theirs = scores.get(run.lang, 0.0) * held[run.lang], scores.get(page, 0.0) * held[page]
             if theirs > mine:
