@@ -94,6 +94,38 @@ def test_text_for_screen_readers_only_is_no_article_text():
     assert "Read the report the council published on Monday about the budget." in result.text
 
 
+def test_a_story_that_recall_mode_misses_is_not_called_no_article(monkeypatch):
+    # rnz.de (trafilatura's test pages) sets its story in an <aside>: fast mode drops it and
+    # keeps the menu, which alone reads as a list of links; trafilatura's full run finds it.
+    import trafilatura
+    from lxml import etree
+
+    menu = "".join(f"<li><a href='/r/{i}'>Nachrichten aus der Region {i}</a></li>" for i in range(30))
+    story = ("Frankfurt/Main (dpa) - Für einen Roman über die alte Bundesrepublik hat Frank Witzel den Deutschen "
+             "Buchpreis 2015 erhalten. Das Buch wurde in Frankfurt als beste literarische Neuerscheinung des Jahres "
+             "im deutschsprachigen Raum ausgezeichnet. Der Autor schildert darin in einer Vielzahl von Episoden und "
+             "Fragmenten die Nachkriegszeit aus der Sicht eines Jugendlichen, sagte die Jury am Montagabend.")
+    html = (f"<html><head><title>Witzel erhält Buchpreis</title></head><body><ul>{menu}</ul>"
+            f"<aside><article><h1>Witzel erhält Buchpreis</h1><p>{story}</p></article></aside></body></html>")
+    asked = []
+
+    def extraction(source, options):
+        asked.append("fast" if options.fast else "full")
+        body = etree.fromstring(f"<body><list>{menu.replace('li>', 'item>')}</list></body>" if options.fast
+                                else f"<body><p>{story}</p></body>")
+        return type("Extracted", (), {"body": body})()
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", extraction)
+    result = Cleaner().clean(html)
+    assert asked == ["fast", "full"]
+    assert (result.reason, result.text) == (None, story)
+    # Blurbs of a section page are no story: the page stays no article.
+    asked.clear()
+    story = "Las compañías tecnológicas creen que los videojuegos son el camino hacia el metaverso."
+    result = Cleaner().clean(html)
+    assert asked == ["fast", "full"] and result.reason.startswith("no article: ")
+
+
 def test_the_first_marked_rule_in_pack_order_decides():
     rules = RuleSet(builtin_packs())
     markers = _markers(rules)

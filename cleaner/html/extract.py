@@ -16,7 +16,7 @@ from ..config import HtmlConfig
 from ..document import NO_LAYOUT, Block, Document, Layout
 from ..errors import TooDeepError
 from ..load import document_start
-from ..rules import Rule
+from ..rules import Rule, RuleSet
 from . import inline
 from .metadata import page_metadata
 from .parse import _STRING, _WORD_CHARS, _parse, _squash, _strip_code, nesting_depth
@@ -82,32 +82,37 @@ def extract_html(doc: Document, context: Context) -> Document:
     settings, thorough = _extractors()
     # A Document, as_dict being False (trafilatura types the call for every option).
     extracted = cast("Extracted | None", trafilatura.bare_extraction(source, options=settings))
+    ran_full = False
     if extracted is not None and extracted.body is not None and _missed_leaves(extracted.body, tree, html):
         log.info("%s: recall mode missed paragraphs; trafilatura's full run", loaded.name)
+        ran_full = True
         full = cast("Extracted | None", trafilatura.bare_extraction(source, options=thorough))
         if full is not None and full.body is not None and len(_STRING(full.body)) > len(_STRING(extracted.body)):
             extracted = full
-    pieces: list[Piece] = []
     metadata: dict[str, str] = {}
-    title = None
+    declared = None
     shown: list[str] = []  # the <h1>s that repeat a declared title
     if tree is not None:
         metadata = page_metadata(tree, doc.input.url, shown)
-        title = metadata.pop("title", None)
-    if extracted is not None and extracted.body is not None:
-        pieces = list(_body_blocks(extracted.body))
+        declared = metadata.pop("title", None)
+    pieces = list(_body_blocks(extracted.body)) if extracted is not None and extracted.body is not None else []
     if not pieces and (depth := nesting_depth(loaded.text)) > html.parser_max_depth:
         raise TooDeepError(
             f"{loaded.name}: HTML nested {depth:,} levels deep; the parser reads {html.parser_max_depth}")
-    title = _shown_title(title, pieces, html)
-    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html, shown)
-    if tree is not None:
-        pieces, teasers = _edge_link_lists(pieces, tree, rules.markup("link-list"), html)
-        furniture += teasers
-    pieces, addresses = _edge_addresses(pieces, rules.markup("address-line"), html)
-    furniture += addresses
+    title, pieces, furniture = _article(pieces, declared, tree, rules, html, shown)
     reason = None
-    if pieces and tree is not None and (verdict := _no_article(pieces, tree, html, context)):
+    verdict = _no_article(pieces, tree, html, context) if pieces and tree is not None else None
+    if verdict in ("links", "short") and not ran_full and tree is not None:
+        # Before a page is called no article: trafilatura's full run, which compares its
+        # result with readability's and jusText's, may find the story recall mode missed
+        # (an article inside an <aside>, where fast mode took the menu).
+        full = cast("Extracted | None", trafilatura.bare_extraction(source, options=thorough))
+        if full is not None and full.body is not None:
+            found = _article(list(_body_blocks(full.body)), declared, tree, rules, html, shown)
+            if _reads_as_story(found[1], html) and _no_article(found[1], tree, html, context) is None:
+                log.info("%s: no article in recall mode; trafilatura's full run found one", loaded.name)
+                (title, pieces, furniture), verdict = found, None
+    if verdict:
         # A list of links, a gallery or a login wall: recorded as removed, no article passed off.
         not_article = rules.markup("not-an-article")
         furniture += [Pruned(not_article, text=piece.text) for piece in pieces]
@@ -118,6 +123,25 @@ def extract_html(doc: Document, context: Context) -> Document:
     _document(doc, title, pieces, furniture + pruned, metadata)
     doc.reason = reason
     return doc
+
+
+def _reads_as_story(pieces: list[Piece], html: HtmlConfig) -> bool:
+    """A story, not a section page's blurbs: a paragraph twice article length.  (Teasers
+    run 150-220 characters, several in a row; a story's paragraphs are longer, some of them.)"""
+    return any(piece.kind == "paragraph" and len(piece.text) >= 2 * html.paragraph_min_chars for piece in pieces)
+
+
+def _article(pieces: list[Piece], declared: str | None, tree: etree._Element | None, rules: RuleSet,
+             html: HtmlConfig, shown: list[str]) -> tuple[str | None, list[Piece], list[Pruned]]:
+    """The title and the article's blocks of an extraction, and the furniture taken from around
+    them: the headline repeated over the story, teaser lists and address lines at its edges."""
+    title = _shown_title(declared, pieces, html)
+    pieces, furniture = _headline_furniture(pieces, title, rules.markup("headline-furniture"), html, shown)
+    if tree is not None:
+        pieces, teasers = _edge_link_lists(pieces, tree, rules.markup("link-list"), html)
+        furniture += teasers
+    pieces, addresses = _edge_addresses(pieces, rules.markup("address-line"), html)
+    return title, pieces, furniture + addresses
 
 
 @cache
