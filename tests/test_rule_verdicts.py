@@ -183,6 +183,7 @@ def test_a_pattern_rule_drops_the_block_it_matches():
     ("UPDATED: Tue., Nov. 19, 2019", "site-chrome/dateline"),
     ("Updated at 1:23 p.m.", "site-chrome/dateline"),
     ("기사입력 :[ 2018-09-28 17:32 ]", "site-chrome/dateline"),
+    ("기사입력 2013-10-24 03:00:00 기사수정 2013-10-24 03:00:00", "site-chrome/dateline"),
     # With a time zone, the author or source after it, numbers only; in scripts of their own.
     ("November 20, 2019 - 11:28 AMT", "site-chrome/dateline"),
     ("24. März 2004, 19:49 | Genesis", "site-chrome/dateline"),
