@@ -242,27 +242,20 @@ def test_a_page_its_scripts_render_is_no_article_however_long_its_template():
     assert result.reason == "no article: the page is template code its scripts fill in (no article in its HTML)"
 
 
-def test_an_article_that_quotes_template_code_is_an_article():
-    from cleaner import clean
-
-    paragraphs = ["In an Angular template, {{ user.name }} prints the user's name where the page is rendered.",
-                  "Filters follow a bar: {{ price | currency }} shows a price with its currency sign.",
-                  "The same braces mean other things in Jinja, where {% for %} loops over a list."]
-    html = ("<html><head><title>Templates</title></head><body><article>"
-            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
-    result = clean(html)
-    assert result.reason is None
-    assert result.text.split("\n\n") == paragraphs
-
-
-def test_a_page_of_short_real_paragraphs_is_an_article():
-    from cleaner import clean
-
+@pytest.mark.parametrize("title, box, paragraphs", [
+    # An article that quotes template code in its prose: not a page its scripts render.
+    ("Templates", "article", ["In an Angular template, {{ user.name }} prints the user's name where the page is rendered.",
+                              "Filters follow a bar: {{ price | currency }} shows a price with its currency sign.",
+                              "The same braces mean other things in Jinja, where {% for %} loops over a list."]),
     # A vulnerability database entry: every paragraph short, none of article length.
-    paragraphs = ["A heap overflow in the parser allows a crash.", "Versions before 2.4.1 are affected.",
-                  "Update to 2.4.1 or later."]
-    html = ("<html><head><title>CVE-2024-0001</title></head><body><div class='entry'>"
-            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></body></html>")
+    ("CVE-2024-0001", "div class='entry'", ["A heap overflow in the parser allows a crash.",
+                                            "Versions before 2.4.1 are affected.", "Update to 2.4.1 or later."]),
+])
+def test_short_or_code_quoting_real_paragraphs_are_an_article(title, box, paragraphs):
+    from cleaner import clean
+
+    html = (f"<html><head><title>{title}</title></head><body><{box}>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + f"</{box.split()[0]}></body></html>")
     result = clean(html)
     assert result.reason is None
     assert result.text.split("\n\n") == paragraphs

@@ -50,8 +50,11 @@ class Py3LangidBackend:
     def best_among(self, text: str, langs: tuple[str, ...]) -> tuple[str, float, float] | None:
         """The best of ``langs``, its score and their sum (optional for backends; used for runs
         whose letters leave a few languages); None when it knows none of them."""
-        with self._lock:
-            return cast("tuple[str, float, float] | None", self._identifier.best_among(text, langs))
+        ranked = self.rank_among(self.decided(text), langs)
+        if not ranked:
+            return None
+        # Summed best first, as over ``scores``'s list: the same float to the last bit.
+        return ranked[0][0], ranked[0][1], sum(p for _, p in ranked)
 
     def decided(self, text: str) -> Any:
         """The model's scores of ``text``, for `rank_among` (optional for backends, with it)."""

@@ -77,32 +77,6 @@ class _Identifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no
         order = np.argsort(-ranked, kind="stable")
         return list(zip(self._labels[order].tolist(), ranked[order].tolist()))
 
-    def best_among(self, text: str, langs: tuple[str, ...]) -> tuple[str, float, float] | None:
-        """The best of ``langs`` for ``text``, its score and the sum of theirs: what ``rank``
-        filtered to ``langs`` gives in its first entry and its sum, without ranking every
-        language (a run's letters leave a few)."""
-        scores = self._decide(text)
-        classes = self.nb_classes
-        if getattr(self, "_among_for", None) is not classes:
-            self._among_columns: dict[tuple[str, ...], tuple[Any, list[str]]] = {}
-            self._among_for = classes
-        found = self._among_columns.get(langs)
-        if found is None:
-            wanted = set(langs)
-            first: dict[str, int] = {}
-            for column, lang in enumerate(classes):
-                if lang in wanted:
-                    first.setdefault(lang, column)
-            columns = np.fromiter(first.values(), dtype=np.intp, count=len(first))
-            found = self._among_columns[langs] = (columns, list(first))
-        columns, labels = found
-        if not labels:
-            return None
-        values = scores[columns].tolist()
-        top = max(range(len(values)), key=values.__getitem__)  # the first of equals, as rank's stable sort
-        # Summed best first, as over rank's list: the same float to the last bit.
-        return labels[top], values[top], sum(sorted(values, reverse=True))
-
 
 def _folder_for(source: Path) -> Path:
     import py3langid

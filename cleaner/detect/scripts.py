@@ -7,6 +7,8 @@ means Japanese.  No statistics here: what is left is for a backend to choose.
 
 from __future__ import annotations
 
+import string
+
 import regex
 
 from ..document import UNDETERMINED, Run
@@ -133,7 +135,7 @@ class _StartScripts(dict[str, "str | None"]):
 
 _START_SCRIPT = _StartScripts()
 _ASCII = frozenset(map(chr, range(128)))
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = frozenset(string.ascii_letters)
 
 
 def _segment_runs(text: str, offset: int) -> list[Run]:

@@ -196,14 +196,15 @@ class Detector:
         for run in runs:
             if run.letters < config.long_min_letters or run.lang == UNDETERMINED:
                 continue
-            if run.by == "model" or (run.by == "alphabet" and run.script == "Hani"):
+            # A Japanese page's runs hold kana, and its lines of kanji alone ("編集委員 中沢克二")
+            # look Chinese to n-grams: they follow the kana, not their own guesses.  (Elsewhere
+            # a letter that names the article's language, Ukrainian ї, would only pull a
+            # Russian interface's labels to it.)
+            kana = run.by == "alphabet" and run.script == "Hani"
+            if run.by == "model" or kana:
                 # Present, but the article's length says nothing of what its labels are in.
                 page.setdefault(run.script, Counter())[run.lang] = config.long_weight
-            if run.by == "alphabet" and run.script == "Hani":
-                # A Japanese page's runs hold kana, and its lines of kanji alone ("編集委員
-                # 中沢克二") look Chinese to n-grams: they follow the kana, not their own
-                # guesses.  (Elsewhere a letter that names the article's language,
-                # Ukrainian ї, would only pull a Russian interface's labels to it.)
+            if kana:
                 told.add(run.script)
         for lang, source in evidence.declared_languages().items():
             if self.languages is None or lang in self.languages:
